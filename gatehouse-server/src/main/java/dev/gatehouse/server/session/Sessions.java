@@ -1,0 +1,138 @@
+package dev.gatehouse.server.session;
+
+import dev.gatehouse.core.access.Subject;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Creates, finds and ends sessions, applying the idle (sliding) and absolute timeouts with an injected clock.
+ *
+ * <p>Activity is written back at most once per {@link #touchInterval}, so a busy session costs one store write
+ * a minute, not one per request, while idle expiry stays accurate to that interval.
+ */
+public final class Sessions {
+    public static final String SIGNED_OUT = "signed_out";
+    public static final String SESSION_EXPIRED = "session_expired";
+
+    private final SessionStore store;
+    private final SessionCookie cookie;
+    private final Clock clock;
+    private final Duration idleTimeout;
+    private final Duration absoluteTimeout;
+    private final Duration touchInterval;
+    private final SecureRandom random;
+
+    /** The outcome of looking up a cookie: a live session, or the reason there is none. */
+    public sealed interface Lookup {
+        record Found(Session session) implements Lookup {
+        }
+
+        record Missing(String reason) implements Lookup {
+        }
+    }
+
+    private static final Lookup SIGNED_OUT_LOOKUP = new Lookup.Missing(SIGNED_OUT);
+    private static final Lookup EXPIRED_LOOKUP = new Lookup.Missing(SESSION_EXPIRED);
+    private static final CompletableFuture<Lookup> SIGNED_OUT_DONE = CompletableFuture.completedFuture(SIGNED_OUT_LOOKUP);
+
+    /** A new session and the cookie value that names it; the value is given out once, here. */
+    public record Created(Session session, String cookieValue) {
+        @Override
+        public String toString() {
+            return "Created[" + session + "]";
+        }
+    }
+
+    public Sessions(SessionStore store, SessionCookie cookie, Clock clock, Duration idleTimeout, Duration absoluteTimeout,
+            SecureRandom random) {
+        this.store = store;
+        this.cookie = cookie;
+        this.clock = clock;
+        this.idleTimeout = idleTimeout;
+        this.absoluteTimeout = absoluteTimeout;
+        Duration tenth = idleTimeout.dividedBy(10);
+        this.touchInterval = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
+        this.random = random;
+    }
+
+    public SessionCookie cookie() {
+        return cookie;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public SessionStore store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Starts a session with a new id. Any previous session of the browser must be ended by the caller. */
+    public CompletionStage<Created> create(UserProfile user, Subject subject, ProviderTokens tokens, String providerSubject,
+            String providerSessionId) {
+        String value = cookie.newValue();
+        Instant now = clock.instant();
+        Session session = new Session(SessionCookie.hash(value), publicId(), user, subject, tokens, providerSubject,
+                providerSessionId, now, now, now.plus(absoluteTimeout));
+        return store.save(session, session.idleExpiresAt(idleTimeout)).thenApply(v -> new Created(session, value));
+    }
+
+    /** Finds the live session named by a cookie value (which may be null or garbage). */
+    public CompletionStage<Lookup> resolve(String cookieValue) {
+        if (!SessionCookie.wellFormed(cookieValue)) {
+            return SIGNED_OUT_DONE;
+        }
+        return store.find(SessionCookie.hash(cookieValue)).thenCompose(this::check);
+    }
+
+    private CompletionStage<Lookup> check(Session session) {
+        if (session == null) {
+            return SIGNED_OUT_DONE;
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(session.idleExpiresAt(idleTimeout))) {
+            return store.delete(session.key()).thenApply(v -> EXPIRED_LOOKUP);
+        }
+        if (Duration.between(session.lastSeenAt(), now).compareTo(touchInterval) >= 0) {
+            Session touched = session.seenAt(now);
+            return store.save(touched, touched.idleExpiresAt(idleTimeout)).thenApply(v -> new Lookup.Found(touched));
+        }
+        return CompletableFuture.completedFuture(new Lookup.Found(session));
+    }
+
+    /** Saves a session whose tokens changed. */
+    public CompletionStage<Void> update(Session session) {
+        return store.save(session, session.idleExpiresAt(idleTimeout));
+    }
+
+    /** Re-reads a session from the store, for callers that must not act on a stale copy. */
+    public CompletionStage<Session> reload(String key) {
+        return store.find(key);
+    }
+
+    public CompletionStage<Void> end(Session session) {
+        return store.delete(session.key());
+    }
+
+    /** Ends the session named by a cookie value, if there is one. */
+    public CompletionStage<Void> endByCookie(String cookieValue) {
+        if (!SessionCookie.wellFormed(cookieValue)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.delete(SessionCookie.hash(cookieValue));
+    }
+
+    private String publicId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return "sess_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
