@@ -44,7 +44,8 @@ public final class GatehouseCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             try {
                 GatewayConfig c = ConfigLoader.fromEnvironment().load(config);
-                out.println(config + ": OK (" + c.routes().size() + " routes, provider " + c.identity().issuer() + ")");
+                out.println(config + ": OK (" + c.routes().size() + (c.routes().size() == 1 ? " route" : " routes")
+                        + ", provider " + c.identity().issuer() + ")");
                 out.flush();
                 return 0;
             } catch (ConfigException e) {
@@ -78,7 +79,7 @@ public final class GatehouseCommand implements Runnable {
             }
             Gateway gateway = Gateway.start(c).get(30, TimeUnit.SECONDS);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Gatehouse is serving " + c.publicUrl() + " on " + c.listen().host() + ":" + gateway.port()
+            out.println("Gatehouse is serving " + c.publicUrl(gateway.port()) + " on " + c.listen().host() + ":" + gateway.port()
                     + (gateway.adminPort() > 0 ? " (metrics on " + c.adminListen().host() + ":" + gateway.adminPort() + ")" : ""));
             out.flush();
             CountDownLatch stopped = new CountDownLatch(1);

@@ -15,6 +15,7 @@ import dev.gatehouse.server.proxy.RouteTable;
 import dev.gatehouse.server.session.MemorySessionStore;
 import dev.gatehouse.server.session.SessionCookie;
 import dev.gatehouse.server.session.Sessions;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -51,19 +52,21 @@ public final class Gateway implements AutoCloseable {
         MemorySessionStore store = new MemorySessionStore(clock);
         housekeeping.scheduleAtFixedRate(store::sweep, 1, 1, TimeUnit.MINUTES);
         metrics.sessionsGauge(store::size);
-        SessionCookie cookie = new SessionCookie(config.publicUrl(), config.session().sameSite() == GatewayConfig.SameSite.STRICT, random);
-        Sessions sessions = new Sessions(store, cookie, clock, config.session().idleTimeout(), config.session().absoluteTimeout(), random);
-
-        OidcClient oidc = new OidcClient(config.identity(), config.publicUrl(), blocking, clock);
-        oidc.discover();
-        LoginFlow login = new LoginFlow(oidc, new LoginTransactions(), sessions, new ClaimsMapping(config.identity().claims()),
-                clock, metrics);
-        TokenRefresher refresher = new TokenRefresher(oidc, sessions, config.identity().refreshBeforeExpiry(), metrics);
-
-        ServerParts parts = new ServerParts(config, sessions, login, oidc, refresher, new RouteTable(config.routes()),
-                new CsrfCheck(config.csrf().header(), config.publicUrl(), config.csrf().allowedOrigins()),
-                new Readiness(store, oidc), metrics);
-        return GatewayServer.start(parts)
+        LoginTransactions transactions = new LoginTransactions();
+        ClaimsMapping claims = new ClaimsMapping(config.identity().claims());
+        RouteTable routes = new RouteTable(config.routes());
+        return GatewayServer.start(config, port -> {
+            URI publicUrl = config.publicUrl(port);
+            SessionCookie cookie = new SessionCookie(publicUrl, config.session().sameSite() == GatewayConfig.SameSite.STRICT, random);
+            Sessions sessions = new Sessions(store, cookie, clock, config.session().idleTimeout(), config.session().absoluteTimeout(), random);
+            OidcClient oidc = new OidcClient(config.identity(), publicUrl, blocking, clock);
+            oidc.discover();
+            LoginFlow login = new LoginFlow(oidc, transactions, sessions, claims, clock, metrics);
+            TokenRefresher refresher = new TokenRefresher(oidc, sessions, config.identity().refreshBeforeExpiry(), metrics);
+            return new ServerParts(config, publicUrl, sessions, login, oidc, refresher, routes,
+                    new CsrfCheck(config.csrf().header(), publicUrl, config.csrf().allowedOrigins()),
+                    new Readiness(store, oidc), metrics);
+        })
                 .thenApply(server -> new Gateway(server, blocking, housekeeping))
                 .whenComplete((g, e) -> {
                     if (e != null) {

@@ -115,7 +115,7 @@ public final class ConfigLoader {
             return null;
         }
         Section top = new Section(root, "", context);
-        URI publicUrl = top.url("public_url", true);
+        URI publicUrl = top.url("public_url", false);
         if (publicUrl != null) {
             String p = publicUrl.getRawPath();
             if (p != null && !p.isEmpty() && !p.equals("/")) {

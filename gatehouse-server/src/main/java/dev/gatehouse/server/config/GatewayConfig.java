@@ -9,6 +9,9 @@ import java.util.Set;
 
 /**
  * The whole gateway configuration, as validated records. See {@code docs/configuration.md} for every key.
+ *
+ * @param publicUrl the origin browsers use; null means {@code http://<listen address>}, resolved once the
+ *                  listener is bound (for local development and tests on port 0)
  */
 public record GatewayConfig(
         URI publicUrl,
@@ -18,6 +21,15 @@ public record GatewayConfig(
         Identity identity,
         Csrf csrf,
         List<Route> routes) {
+
+    /** The public URL once the listener's real port is known. */
+    public URI publicUrl(int boundPort) {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "localhost" : listen.host();
+        return URI.create("http://" + host + ":" + boundPort);
+    }
 
     /** A listen address; {@code adminListen} may be null when the admin listener is off. */
     public record HostPort(String host, int port) {

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import dev.gatehouse.server.config.GatewayConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,23 +29,31 @@ public final class GatewayServer implements AutoCloseable {
         this.adminPort = adminPort;
     }
 
-    public static CompletableFuture<GatewayServer> start(ServerParts parts) {
+    /**
+     * Binds the public listener, then builds the parts for the port it got (the public URL may depend on it),
+     * then starts the remaining event loops and the admin listener.
+     */
+    public static CompletableFuture<GatewayServer> start(GatewayConfig config, java.util.function.IntFunction<ServerParts> partsForPort) {
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-        String host = parts.config().listen().host();
-        int requested = parts.config().listen().port();
-        // Port 0 picks a free port; the first listener learns it and the others bind the same one.
-        PublicVerticle first = new PublicVerticle(parts, host, requested);
-        Future<Integer> bound = vertx.deployVerticle(first)
-                .map(id -> first.actualPort)
-                .compose(port -> loops == 1 ? Future.succeededFuture(port)
-                        : vertx.deployVerticle(() -> new PublicVerticle(parts, host, port), new DeploymentOptions().setInstances(loops - 1))
-                                .map(id -> port));
-        Future<Integer> admin = parts.config().adminListen() == null ? Future.succeededFuture(-1)
+        String host = config.listen().host();
+        // Port 0 picks a free port. Vert.x shares one random port among servers that ask for the same negative
+        // port, so every event loop's server asks for -1 and they all end up on the first one's port.
+        int port = config.listen().port() == 0 ? -1 : config.listen().port();
+        PublicVerticle first = new PublicVerticle(host, port);
+        Future<ServerParts> ready = vertx.deployVerticle(first).map(id -> {
+            ServerParts parts = partsForPort.apply(first.actualPort);
+            first.serve(parts);
+            return parts;
+        });
+        Future<Integer> bound = ready.compose(parts -> loops == 1 ? Future.succeededFuture(first.actualPort)
+                : vertx.deployVerticle(() -> new PublicVerticle(host, port).serving(parts),
+                        new DeploymentOptions().setInstances(loops - 1)).map(id -> first.actualPort));
+        Future<Integer> admin = ready.compose(parts -> config.adminListen() == null ? Future.succeededFuture(-1)
                 : vertx.createHttpServer(new HttpServerOptions())
                         .requestHandler(new AdminHandler(parts))
-                        .listen(parts.config().adminListen().port(), parts.config().adminListen().host())
-                        .map(HttpServer::actualPort);
+                        .listen(config.adminListen().port(), config.adminListen().host())
+                        .map(HttpServer::actualPort));
         CompletableFuture<GatewayServer> result = new CompletableFuture<>();
         Future.all(bound, admin).onComplete(ar -> {
             if (ar.succeeded()) {
@@ -75,31 +84,48 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** One event loop's public server and upstream client. */
+    /**
+     * One event loop's public server and upstream client. The first one binds before the parts exist (they may
+     * need its port); nobody can send it a request before {@link #serve} since nobody knows the port yet.
+     */
     private static final class PublicVerticle extends VerticleBase {
         private volatile int actualPort;
-        private final ServerParts parts;
+        private volatile RequestDispatcher dispatcher;
+        private HttpClient client;
         private final String host;
         private final int port;
 
-        PublicVerticle(ServerParts parts, String host, int port) {
-            this.parts = parts;
+        PublicVerticle(String host, int port) {
             this.host = host;
             this.port = port;
         }
 
+        PublicVerticle serving(ServerParts parts) {
+            this.pendingParts = parts;
+            return this;
+        }
+
+        private ServerParts pendingParts;
+
+        void serve(ServerParts parts) {
+            dispatcher = new RequestDispatcher(parts, new ProxyEndpoint(parts, client));
+        }
+
         @Override
         public Future<?> start() {
-            HttpClient client = vertx.createHttpClient(
+            client = vertx.createHttpClient(
                     new HttpClientOptions().setKeepAlive(true).setPipelining(false).setMaxInitialLineLength(8192),
                     new PoolOptions().setHttp1MaxSize(256));
-            RequestDispatcher dispatcher = new RequestDispatcher(parts, new ProxyEndpoint(parts, client));
+            if (pendingParts != null) {
+                serve(pendingParts);
+            }
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(host)
                     .setPort(port)
                     .setMaxHeaderSize(16 * 1024)
                     .setCompressionSupported(false);
-            return vertx.createHttpServer(options).requestHandler(dispatcher).listen().onSuccess(s -> actualPort = s.actualPort());
+            return vertx.createHttpServer(options).requestHandler(req -> dispatcher.handle(req)).listen()
+                    .onSuccess(s -> actualPort = s.actualPort());
         }
     }
 }

@@ -51,7 +51,7 @@ final class ProxyEndpoint {
         this.client = client;
         this.cookie = parts.sessions().cookie();
         this.csrfHeader = parts.csrf().headerName();
-        URI publicUrl = parts.config().publicUrl();
+        URI publicUrl = parts.publicUrl();
         this.publicScheme = publicUrl.getScheme().toLowerCase(Locale.ROOT);
         this.publicHost = publicUrl.getRawAuthority();
     }

@@ -10,9 +10,10 @@ import dev.gatehouse.server.metrics.GatewayMetrics;
 import dev.gatehouse.server.proxy.RouteTable;
 import dev.gatehouse.server.session.Sessions;
 
-/** The framework-free parts the HTTP layer serves, wired by {@code Gateway}. */
+/** The framework-free parts the HTTP layer serves, wired by {@code Gateway}; {@code publicUrl} is resolved. */
 public record ServerParts(
         GatewayConfig config,
+        java.net.URI publicUrl,
         Sessions sessions,
         LoginFlow login,
         OidcClient oidc,
