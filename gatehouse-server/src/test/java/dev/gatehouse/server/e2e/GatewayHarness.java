@@ -192,6 +192,13 @@ public final class GatewayHarness implements AutoCloseable {
         private String identityExtra = "";
         private String sessionExtra = "";
         private String csrfExtra = "";
+        private String issuerOverride;
+
+        /** Points the gateway at another issuer URL (e.g. a provider that is down). */
+        public Builder issuerOverride(String issuer) {
+            this.issuerOverride = issuer;
+            return this;
+        }
 
         /** Replaces the default routes; {@code %API%} and {@code %SPA%} stand for the upstream URLs. */
         public Builder routes(String yamlList) {
@@ -238,7 +245,7 @@ public final class GatewayHarness implements AutoCloseable {
                     "  absolute_timeout: 12h",
                     indent(sessionExtra),
                     "identity:",
-                    "  issuer: " + h.issuer(),
+                    "  issuer: " + (issuerOverride != null ? issuerOverride : h.issuer()),
                     "  client_id: " + CLIENT_ID,
                     "  client_secret: not-a-real-secret",
                     indent(identityExtra),
