@@ -30,6 +30,13 @@ public final class GatehouseCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Every configuration error, one per line under a count, so all of them can be fixed in one pass. */
+    static void printErrors(PrintWriter err, String prefix, ConfigException e) {
+        err.println(prefix + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
+        e.errors().forEach(line -> err.println("  " + line));
+        err.flush();
+    }
+
     @Command(name = "check", description = "Validate a configuration file and print every error with its location.")
     static final class Check implements java.util.concurrent.Callable<Integer> {
         @Option(names = {"-c", "--config"}, required = true, description = "The YAML configuration file.")
@@ -49,9 +56,7 @@ public final class GatehouseCommand implements Runnable {
                 out.flush();
                 return 0;
             } catch (ConfigException e) {
-                err.println(config + ": " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
-                e.errors().forEach(line -> err.println("  " + line));
-                err.flush();
+                printErrors(err, config + ": ", e);
                 return 1;
             }
         }
@@ -71,10 +76,7 @@ public final class GatehouseCommand implements Runnable {
             try {
                 c = ConfigLoader.fromEnvironment().load(config);
             } catch (ConfigException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println(config + ": cannot start, " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
-                e.errors().forEach(line -> err.println("  " + line));
-                err.flush();
+                printErrors(spec.commandLine().getErr(), config + ": cannot start, ", e);
                 return 1;
             }
             Gateway gateway = Gateway.start(c).get(30, TimeUnit.SECONDS);
