@@ -13,6 +13,15 @@ import dev.gatehouse.server.login.TokenRefresher;
 import dev.gatehouse.server.metrics.GatewayMetrics;
 import dev.gatehouse.server.proxy.RouteTable;
 import dev.gatehouse.server.session.MemorySessionStore;
+import dev.gatehouse.server.gate.Gatekeeper;
+import dev.gatehouse.server.keys.FileSigningKeyStore;
+import dev.gatehouse.server.keys.SigningKeys;
+import dev.gatehouse.server.login.BackchannelLogout;
+import dev.gatehouse.server.login.BearerVerifier;
+import dev.gatehouse.server.session.LiveConnections;
+import dev.gatehouse.server.tokens.TokenBroker;
+import dev.gatehouse.server.tokens.TokenMinter;
+import java.io.IOException;
 import dev.gatehouse.server.session.SessionCookie;
 import dev.gatehouse.server.session.Sessions;
 import java.net.URI;
@@ -55,17 +64,36 @@ public final class Gateway implements AutoCloseable {
         LoginTransactions transactions = new LoginTransactions();
         ClaimsMapping claims = new ClaimsMapping(config.identity().claims());
         RouteTable routes = new RouteTable(config.routes());
+        SigningKeys keys;
+        try {
+            keys = new SigningKeys(new FileSigningKeyStore(config.signing().keyFile()), config.signing().algorithm(),
+                    config.signing().rotation(), longestTokenLifetime(config), clock).start();
+        } catch (IOException e) {
+            blocking.shutdownNow();
+            housekeeping.shutdownNow();
+            return CompletableFuture.failedFuture(e);
+        }
+        SigningKeys signingKeys = keys;
+        housekeeping.scheduleAtFixedRate(() -> rotate(signingKeys), 1, 1, TimeUnit.HOURS);
         return GatewayServer.start(config, port -> {
             URI publicUrl = config.publicUrl(port);
+            String origin = publicUrl.getScheme() + "://" + publicUrl.getRawAuthority();
             SessionCookie cookie = new SessionCookie(publicUrl, config.session().sameSite() == GatewayConfig.SameSite.STRICT, random);
             Sessions sessions = new Sessions(store, cookie, clock, config.session().idleTimeout(), config.session().absoluteTimeout(), random);
             OidcClient oidc = new OidcClient(config.identity(), publicUrl, blocking, clock);
             oidc.discover();
             LoginFlow login = new LoginFlow(oidc, transactions, sessions, claims, clock, metrics);
             TokenRefresher refresher = new TokenRefresher(oidc, sessions, config.identity().refreshBeforeExpiry(), metrics);
-            return new ServerParts(config, publicUrl, sessions, login, oidc, refresher, routes,
-                    new CsrfCheck(config.csrf().header(), publicUrl, config.csrf().allowedOrigins()),
-                    new Readiness(store, oidc), metrics);
+            TokenMinter minter = new TokenMinter(signingKeys, origin, origin, clock, random);
+            TokenBroker broker = new TokenBroker(minter, oidc, config.tokenTemplates(), clock);
+            sessions.onEnd(broker::forget);
+            LiveConnections live = new LiveConnections(sessions);
+            housekeeping.scheduleAtFixedRate(live::sweep, LIVE_SWEEP_SECONDS, LIVE_SWEEP_SECONDS, TimeUnit.SECONDS);
+            CsrfCheck csrf = new CsrfCheck(config.csrf().header(), publicUrl, config.csrf().allowedOrigins());
+            Gatekeeper gatekeeper = new Gatekeeper(routes, csrf, sessions, refresher, broker,
+                    new BearerVerifier(oidc, claims, config.identity().bearerAudiences(), clock));
+            return new ServerParts(config, publicUrl, sessions, login, oidc, refresher, routes, csrf, gatekeeper, signingKeys,
+                    minter, broker, live, new BackchannelLogout(oidc, sessions, clock), new Readiness(store, oidc), metrics);
         })
                 .thenApply(server -> new Gateway(server, blocking, housekeeping))
                 .whenComplete((g, e) -> {
@@ -74,6 +102,27 @@ public final class Gateway implements AutoCloseable {
                         housekeeping.shutdownNow();
                     }
                 });
+    }
+
+    /** How often live connections (WebSockets, event streams) are checked against session expiry. */
+    static final long LIVE_SWEEP_SECONDS = 2;
+
+    private static java.time.Duration longestTokenLifetime(GatewayConfig config) {
+        java.time.Duration longest = dev.gatehouse.core.tokens.TokenTemplate.DEFAULT_LIFETIME;
+        for (dev.gatehouse.core.tokens.TokenTemplate t : config.tokenTemplates().values()) {
+            if (t.lifetime().compareTo(longest) > 0) {
+                longest = t.lifetime();
+            }
+        }
+        return longest;
+    }
+
+    private static void rotate(SigningKeys keys) {
+        try {
+            keys.rotateIfDue();
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Gateway.class).error("Signing key rotation failed: {}", e.getMessage());
+        }
     }
 
     /** The public listener's port (useful when the config asked for port 0). */

@@ -12,7 +12,9 @@ import dev.gatehouse.server.config.GatewayConfig.Identity;
 import dev.gatehouse.server.config.GatewayConfig.Require;
 import dev.gatehouse.server.config.GatewayConfig.Route;
 import dev.gatehouse.server.config.GatewayConfig.SameSite;
-import dev.gatehouse.server.config.GatewayConfig.TokenMode;
+import dev.gatehouse.server.config.GatewayConfig.TokenSpec;
+import dev.gatehouse.core.tokens.TemplateException;
+import dev.gatehouse.core.tokens.TokenTemplate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -38,7 +40,8 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ROUTE_PATTERN = Pattern.compile("/([A-Za-z0-9._~!$&'()+,=:@%-]+/|\\*/)*([A-Za-z0-9._~!$&'()+,=:@%-]+|\\*|\\*\\*)?");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    private static final Set<String> CLAIM_KEYS = Set.of("user_id", "email", "name", "picture", "roles", "organizations", "organization");
+    private static final Set<String> CLAIM_KEYS = Set.of("user_id", "email", "name", "picture", "roles", "organizations",
+            "organization", "public_metadata");
 
     private final Function<String, String> environment;
 
@@ -73,7 +76,7 @@ public final class ConfigLoader {
     /** Every key the loader understands, as dotted paths with {@code []} for list items; for the docs test. */
     public static Set<String> knownKeys() {
         Context context = new Context(name -> "x");
-        read("routes: [{require: {}}]", context);
+        read("token_templates: {t: {claims: {}}}\nroutes: [{require: {}, token: {template: t, exchange: {}}}]", context);
         return new TreeSet<>(context.knownKeys);
     }
 
@@ -129,12 +132,15 @@ public final class ConfigLoader {
         GatewayConfig.Session session = session(top.section("session"));
         Identity identity = identity(top.section("identity"));
         Csrf csrf = csrf(top.section("csrf"));
+        GatewayConfig.Signing signing = signing(top.section("signing"));
+        Map<String, TokenTemplate> templates = templates(top.section("token_templates"));
+        GatewayConfig.ForwardAuth forwardAuth = forwardAuth(top.section("forward_auth"));
         List<Route> routes = new ArrayList<>();
-        if (!top.eachSection("routes", s -> routes.add(route(s)))) {
+        if (!top.eachSection("routes", s -> routes.add(route(s, templates)))) {
             top.error("routes", "is required (at least one route)");
         }
         top.finish();
-        return new GatewayConfig(publicUrl, listen, admin, session, identity, csrf, routes);
+        return new GatewayConfig(publicUrl, listen, admin, session, identity, csrf, signing, templates, forwardAuth, routes);
     }
 
     static boolean isLoopback(String host) {
@@ -213,13 +219,14 @@ public final class ConfigLoader {
         }
         Duration refreshBefore = s.duration("refresh_before_expiry", Duration.ofSeconds(30));
         Duration skew = s.duration("clock_skew", Duration.ofSeconds(30));
+        List<String> bearerAudiences = s.strings("bearer_audiences", clientId == null ? List.of() : List.of(clientId));
         String postLogout = s.string("post_logout_redirect", "/");
         if (!postLogout.startsWith("/") || postLogout.startsWith("//") || postLogout.startsWith("/\\")) {
             s.error("post_logout_redirect", "must be a local path such as /");
         }
         s.finish();
         return new Identity(issuer, clientId, secret, auth, keyFile == null ? null : Path.of(keyFile), List.copyOf(scopes),
-                Map.copyOf(claims), refreshBefore, skew, postLogout, insecure);
+                Map.copyOf(claims), refreshBefore, skew, List.copyOf(bearerAudiences), postLogout, insecure);
     }
 
     private static Csrf csrf(Section s) {
@@ -247,7 +254,94 @@ public final class ConfigLoader {
         return new Csrf(header, Set.copyOf(origins));
     }
 
-    private static Route route(Section s) {
+    private static GatewayConfig.Signing signing(Section s) {
+        GatewayConfig.Algorithm algorithm = s.choice("algorithm", GatewayConfig.Algorithm.class, GatewayConfig.Algorithm.ES256);
+        String file = s.string("key_file", "./data/signing-keys.json");
+        Duration rotation = s.duration("rotation", Duration.ofDays(30));
+        if (rotation.compareTo(Duration.ofHours(1)) < 0) {
+            s.error("rotation", "must be at least 1h");
+        }
+        s.finish();
+        return new GatewayConfig.Signing(algorithm, Path.of(file), rotation);
+    }
+
+    private static Map<String, TokenTemplate> templates(Section all) {
+        Map<String, TokenTemplate> out = new java.util.LinkedHashMap<>();
+        for (String name : all.keys()) {
+            Section s = all.section(name);
+            String audience = s.string("audience", null);
+            Duration lifetime = s.duration("lifetime", TokenTemplate.DEFAULT_LIFETIME);
+            Map<String, Object> claims = new java.util.LinkedHashMap<>(s.scalarMap("claims"));
+            s.finish();
+            try {
+                out.put(name, TokenTemplate.compile(name, audience, lifetime, claims));
+            } catch (TemplateException e) {
+                String message = e.getMessage();
+                int colon = message.indexOf(": ");
+                if (colon > 0 && !message.substring(0, colon).contains(" ")) {
+                    s.error(message.substring(0, colon), message.substring(colon + 2));
+                } else {
+                    s.error("", message);
+                }
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private static GatewayConfig.ForwardAuth forwardAuth(Section s) {
+        List<String> proxies = s.strings("trusted_proxies", List.of("127.0.0.1/32", "::1/128"));
+        for (int i = 0; i < proxies.size(); i++) {
+            if (!Cidr.valid(proxies.get(i))) {
+                s.error("trusted_proxies[" + i + "]", "not an address or CIDR range (e.g. 10.0.0.0/8)");
+            }
+        }
+        boolean redirect = s.bool("redirect_navigations", false);
+        s.finish();
+        return new GatewayConfig.ForwardAuth(List.copyOf(proxies), redirect);
+    }
+
+    private static TokenSpec token(Section route, Access access, Map<String, TokenTemplate> templates) {
+        if (route.isMapping("token")) {
+            Section t = route.section("token");
+            String template = t.string("template", null);
+            boolean exchangeGiven = t.has("exchange");
+            Section x = t.section("exchange");
+            String audience = x.string("audience", null);
+            String scope = x.string("scope", null);
+            x.finish();
+            t.finish();
+            if (template != null && exchangeGiven) {
+                route.error("token", "give either template or exchange, not both");
+                return TokenSpec.NONE;
+            }
+            if (template != null) {
+                if (!templates.containsKey(template)) {
+                    route.error("token.template", "no token template named " + template + " in token_templates");
+                }
+                return new TokenSpec.Template(template);
+            }
+            if (exchangeGiven) {
+                if (audience == null || audience.isBlank()) {
+                    route.error("token.exchange.audience", "is required");
+                }
+                return new TokenSpec.Exchange(audience, scope);
+            }
+            route.error("token", "must be none, relay, {template: NAME} or {exchange: {audience: ..}}");
+            return TokenSpec.NONE;
+        }
+        String mode = route.string("token", "none");
+        switch (mode) {
+            case "none":
+                return TokenSpec.NONE;
+            case "relay":
+                return TokenSpec.RELAY;
+            default:
+                route.error("token", "must be none, relay, {template: NAME} or {exchange: {audience: ..}} (got '" + mode + "')");
+                return TokenSpec.NONE;
+        }
+    }
+
+    private static Route route(Section s, Map<String, TokenTemplate> templates) {
         String match = s.requiredString("match");
         if (match != null && !ROUTE_PATTERN.matcher(match).matches()) {
             s.error("match", "not a path pattern (e.g. /api/orders/**, /api/*/items, /health)");
@@ -271,13 +365,17 @@ public final class ConfigLoader {
         }
         Access access = s.choice("access", Access.class, Access.AUTHENTICATED);
         Require require = require(s, access);
-        TokenMode token = s.choice("token", TokenMode.class, TokenMode.NONE);
-        if (token == TokenMode.RELAY && access == Access.PUBLIC) {
-            s.error("token", "relay needs access: optional or authenticated");
+        TokenSpec token = token(s, access, templates);
+        if (!(token instanceof TokenSpec.None) && access == Access.PUBLIC) {
+            s.error("token", "a token needs access: optional or authenticated");
+        }
+        boolean bearer = s.bool("bearer", false);
+        if (bearer && access == Access.PUBLIC) {
+            s.error("bearer", "needs access: optional or authenticated");
         }
         Duration connect = s.duration("connect_timeout", Duration.ofSeconds(5));
         Duration timeout = s.duration("timeout", Duration.ofSeconds(30));
-        return new Route(match, host, Set.copyOf(methods), upstream, strip, access, require, token, connect, timeout);
+        return new Route(match, host, Set.copyOf(methods), upstream, strip, access, require, token, bearer, connect, timeout);
     }
 
     private static Require require(Section route, Access access) {

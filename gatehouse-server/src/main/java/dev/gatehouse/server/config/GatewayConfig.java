@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.gatehouse.core.tokens.TokenTemplate;
 
 /**
  * The whole gateway configuration, as validated records. See {@code docs/configuration.md} for every key.
@@ -20,6 +21,9 @@ public record GatewayConfig(
         Session session,
         Identity identity,
         Csrf csrf,
+        Signing signing,
+        Map<String, TokenTemplate> tokenTemplates,
+        ForwardAuth forwardAuth,
         List<Route> routes) {
 
     /** The public URL once the listener's real port is known. */
@@ -63,6 +67,7 @@ public record GatewayConfig(
             Map<String, String> claims,
             Duration refreshBeforeExpiry,
             Duration clockSkew,
+            List<String> bearerAudiences,
             String postLogoutRedirect,
             boolean insecureAllowHttp) {
     }
@@ -72,7 +77,42 @@ public record GatewayConfig(
 
     public enum Access { PUBLIC, OPTIONAL, AUTHENTICATED }
 
-    public enum TokenMode { NONE, RELAY }
+    /** What a route sends upstream as {@code Authorization}. */
+    public sealed interface TokenSpec {
+        /** Nothing. */
+        record None() implements TokenSpec {
+        }
+
+        /** The provider's access token, refreshed as needed. */
+        record Relay() implements TokenSpec {
+        }
+
+        /** A token minted by Gatehouse from the named template. */
+        record Template(String name) implements TokenSpec {
+        }
+
+        /** A token obtained from the provider by RFC 8693 token exchange. */
+        record Exchange(String audience, String scope) implements TokenSpec {
+        }
+
+        TokenSpec NONE = new None();
+        TokenSpec RELAY = new Relay();
+    }
+
+    public enum Algorithm { ES256, RS256 }
+
+    /**
+     * The keys that sign per-service tokens.
+     *
+     * @param rotation how long a key signs before a new one takes over; the old one stays published until every
+     *                 token it signed has expired
+     */
+    public record Signing(Algorithm algorithm, Path keyFile, Duration rotation) {
+    }
+
+    /** ForwardAuth: whose {@code X-Forwarded-*} headers are believed, and whether navigations get a 302. */
+    public record ForwardAuth(List<String> trustedProxies, boolean redirectNavigations) {
+    }
 
     public record Require(List<String> roles, String organization, List<String> organizationRoles, List<String> permissions) {
         public static final Require NONE = new Require(List.of(), null, List.of(), List.of());
@@ -86,7 +126,8 @@ public record GatewayConfig(
             String stripPrefix,
             Access access,
             Require require,
-            TokenMode token,
+            TokenSpec token,
+            boolean bearer,
             Duration connectTimeout,
             Duration timeout) {
     }

@@ -222,6 +222,51 @@ final class Section {
         return out;
     }
 
+    /** True when the key holds a mapping (as opposed to a scalar or nothing). */
+    boolean isMapping(String key) {
+        JsonNode v = node.get(key);
+        return v != null && v.isObject();
+    }
+
+    /** The names of this mapping's own keys, each declared as known (for free-form mappings like token_templates). */
+    List<String> keys() {
+        List<String> out = new ArrayList<>();
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> {
+                read.add(name);
+                out.add(name);
+            });
+        }
+        return out;
+    }
+
+    /** A mapping of scalars with strings substituted and other scalars (numbers, booleans) kept as they are. */
+    java.util.Map<String, Object> scalarMap(String key) {
+        JsonNode v = raw(key);
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            error(key, "must be a mapping");
+            return out;
+        }
+        v.fields().forEachRemaining(e -> {
+            JsonNode value = e.getValue();
+            String at = path(key) + "." + e.getKey();
+            if (value.isTextual()) {
+                out.put(e.getKey(), context.substitute(value.asText(), at));
+            } else if (value.isNumber()) {
+                out.put(e.getKey(), value.numberValue());
+            } else if (value.isBoolean()) {
+                out.put(e.getKey(), value.booleanValue());
+            } else {
+                context.errors.add(at + ": must be a string, number or boolean");
+            }
+        });
+        return out;
+    }
+
     /** Reports keys that nothing read: almost always a typo that would otherwise be silently ignored. */
     void finish() {
         if (!node.isObject()) {

@@ -121,6 +121,75 @@ final class AuthEndpoints {
         });
     }
 
+    /** {@code POST /api/auth/session/organization {"organizationId": ...}}: CSRF-checked, members only. */
+    void switchOrganization(HttpServerRequest req) {
+        if (req.method() != HttpMethod.POST) {
+            Replies.problem(req, 405, "method_not_allowed", "Switch organizations with POST.");
+            return;
+        }
+        if (!parts.csrf().allows("POST", req.getHeader(parts.csrf().headerName()), req.getHeader(HttpHeaders.ORIGIN),
+                req.getHeader("Sec-Fetch-Site"))) {
+            parts.metrics().denied("csrf_failed");
+            Replies.problem(req, 403, "csrf_failed", "This call needs the " + parts.csrf().headerName() + " header from this site.");
+            return;
+        }
+        String value = SessionCookie.find(req.getHeader(HttpHeaders.COOKIE), cookie.name());
+        req.body().onComplete(body -> {
+            String organizationId = null;
+            try {
+                if (body.succeeded() && body.result().length() <= 4096) {
+                    organizationId = new JsonObject(body.result()).getString("organizationId");
+                }
+            } catch (RuntimeException e) {
+                organizationId = null;
+            }
+            if (organizationId == null || organizationId.isBlank()) {
+                Replies.problem(req, 400, "bad_request", "Send {\"organizationId\": \"...\"}.");
+                return;
+            }
+            String wanted = organizationId;
+            Async.then(req, parts.sessions().resolve(value), (lookup, error) -> {
+                if (error != null) {
+                    Replies.problem(req, 503, "session_store_unavailable", "Sessions are unavailable; try again.");
+                } else if (lookup instanceof Sessions.Lookup.Found found) {
+                    Async.then(req, parts.sessions().switchOrganization(found.session(), wanted), (updated, e2) -> {
+                        if (e2 != null) {
+                            Replies.problem(req, 503, "session_store_unavailable", "Sessions are unavailable; try again.");
+                        } else if (updated == null) {
+                            parts.metrics().denied("not_a_member");
+                            Replies.problem(req, 403, "not_a_member", "You are not a member of that organization.");
+                        } else {
+                            parts.broker().forget(updated.key());
+                            Replies.json(req, 200, describe(updated));
+                        }
+                    });
+                } else {
+                    Replies.problem(req, 401, ((Sessions.Lookup.Missing) lookup).reason(), "Not signed in.");
+                }
+            });
+        });
+    }
+
+    /** {@code POST /auth/backchannel-logout} from the provider: a form with {@code logout_token}. */
+    void backchannelLogout(HttpServerRequest req) {
+        if (req.method() != HttpMethod.POST) {
+            Replies.json(req, 405, new JsonObject().put("error", "invalid_request"));
+            return;
+        }
+        req.setExpectMultipart(true);
+        req.end().onComplete(done -> {
+            String token = done.succeeded() ? req.getFormAttribute("logout_token") : null;
+            Async.then(req, parts.backchannel().handle(token), (ended, error) -> {
+                if (error != null) {
+                    Replies.json(req, 400, new JsonObject().put("error", "invalid_request"));
+                } else {
+                    LOG.info("Back-channel logout ended {} session(s)", ended);
+                    Replies.json(req, 200, new JsonObject());
+                }
+            });
+        });
+    }
+
     void session(HttpServerRequest req) {
         String value = SessionCookie.find(req.getHeader(HttpHeaders.COOKIE), cookie.name());
         Async.then(req, parts.sessions().resolve(value), (lookup, error) -> {

@@ -92,6 +92,7 @@ public final class GatewayServer implements AutoCloseable {
         private volatile int actualPort;
         private volatile RequestDispatcher dispatcher;
         private HttpClient client;
+        private io.vertx.core.http.WebSocketClient webSockets;
         private final String host;
         private final int port;
 
@@ -108,7 +109,7 @@ public final class GatewayServer implements AutoCloseable {
         private ServerParts pendingParts;
 
         void serve(ServerParts parts) {
-            dispatcher = new RequestDispatcher(parts, new ProxyEndpoint(parts, client));
+            dispatcher = new RequestDispatcher(parts, new ProxyEndpoint(parts, client, new WebSocketBridge(parts, webSockets)));
         }
 
         @Override
@@ -116,6 +117,7 @@ public final class GatewayServer implements AutoCloseable {
             client = vertx.createHttpClient(
                     new HttpClientOptions().setKeepAlive(true).setPipelining(false).setMaxInitialLineLength(8192),
                     new PoolOptions().setHttp1MaxSize(256));
+            webSockets = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(1024));
             if (pendingParts != null) {
                 serve(pendingParts);
             }

@@ -1,15 +1,10 @@
 package dev.gatehouse.server.http;
 
-import dev.gatehouse.core.access.Decision;
-import dev.gatehouse.core.access.Subject;
-import dev.gatehouse.server.config.GatewayConfig;
-import dev.gatehouse.server.login.TokenRefresher;
-import dev.gatehouse.server.proxy.PathGuard;
+import dev.gatehouse.server.gate.Gatekeeper;
+import dev.gatehouse.server.gate.Verdict;
 import dev.gatehouse.server.proxy.Route;
 import dev.gatehouse.server.proxy.UpstreamHeaders;
-import dev.gatehouse.server.session.Session;
 import dev.gatehouse.server.session.SessionCookie;
-import dev.gatehouse.server.session.Sessions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
@@ -27,12 +22,12 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The authenticated proxy: canonical path, route match, CSRF, session, access rule, token, then a streaming
- * forward to the route's upstream. One instance per event loop, with that loop's HTTP client.
+ * The authenticated proxy: asks the {@link Gatekeeper} and, on a pass, forwards the request to the route's
+ * upstream, streaming both bodies. One instance per event loop, with that loop's HTTP client.
  *
- * <p>Order matters and is fixed: the path is canonicalised before matching so the rule sees the path the
- * upstream gets; CSRF is checked before the session is even looked up; the upstream never sees the gateway's
- * cookies, the browser's {@code Authorization}, hop-by-hop headers or client-sent forwarding/identity headers.
+ * <p>The upstream never sees the gateway's cookies, the browser's {@code Authorization}, hop-by-hop headers or
+ * client-sent forwarding/identity headers; it gets {@code X-Forwarded-For/-Proto/-Host} written here and the
+ * route's token. WebSocket upgrades go to {@link WebSocketBridge} after the same decision.
  */
 final class ProxyEndpoint {
     private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
@@ -45,10 +40,12 @@ final class ProxyEndpoint {
     private final String csrfHeader;
     private final String publicScheme;
     private final String publicHost;
+    private final WebSocketBridge webSockets;
 
-    ProxyEndpoint(ServerParts parts, HttpClient client) {
+    ProxyEndpoint(ServerParts parts, HttpClient client, WebSocketBridge webSockets) {
         this.parts = parts;
         this.client = client;
+        this.webSockets = webSockets;
         this.cookie = parts.sessions().cookie();
         this.csrfHeader = parts.csrf().headerName();
         URI publicUrl = parts.publicUrl();
@@ -58,64 +55,31 @@ final class ProxyEndpoint {
 
     void handle(HttpServerRequest req) {
         req.pause();
-        String path = PathGuard.canonical(req.path());
-        if (path == null) {
-            deny(req, 400, "bad_path", "The request path is not allowed.");
+        boolean upgrade = WebSocketBridge.isUpgrade(req);
+        if (upgrade && !parts.csrf().allowsOrigin(req.getHeader(HttpHeaders.ORIGIN))) {
+            deny(req, 403, "origin_not_allowed", "WebSocket connections must come from this site.");
             return;
         }
-        Route route = parts.routes().match(hostOf(req), path);
-        if (route == null) {
-            deny(req, 404, "not_found", "No route matches this path.");
-            return;
-        }
-        String method = req.method().name();
-        if (!route.allowsMethod(method)) {
-            deny(req, 405, "method_not_allowed", "This route does not accept " + method + ".");
-            return;
-        }
-        String cookieValue = SessionCookie.find(req.getHeader(HttpHeaders.COOKIE), cookie.name());
-        if (cookieValue != null && !parts.csrf().allows(method, req.getHeader(csrfHeader), req.getHeader(HttpHeaders.ORIGIN),
-                req.getHeader("Sec-Fetch-Site"))) {
-            deny(req, 403, "csrf_failed", "State-changing requests need the " + csrfHeader + " header from this site.");
-            return;
-        }
-        if (!route.rule().needsIdentity()) {
-            forward(req, route, path, null);
-            return;
-        }
-        Async.then(req, parts.sessions().resolve(cookieValue), (lookup, error) -> {
+        String cookieHeader = req.getHeader(HttpHeaders.COOKIE);
+        Gatekeeper.Facts facts = new Gatekeeper.Facts(req.method().name(), hostOf(req), req.path(),
+                SessionCookie.find(cookieHeader, cookie.name()), req.getHeader(HttpHeaders.AUTHORIZATION),
+                req.getHeader(csrfHeader), req.getHeader(HttpHeaders.ORIGIN), req.getHeader("Sec-Fetch-Site"));
+        Async.then(req, parts.gatekeeper().decide(facts), (verdict, error) -> {
             if (error != null) {
-                deny(req, 503, "session_store_unavailable", "Sessions are unavailable; try again.");
-                return;
-            }
-            if (lookup instanceof Sessions.Lookup.Found found) {
-                decide(req, route, path, found.session(), Sessions.SIGNED_OUT, cookieValue);
+                deny(req, 503, "unavailable", "The gateway cannot decide right now; try again.");
+            } else if (verdict instanceof Verdict.Pass pass) {
+                if (upgrade) {
+                    webSockets.bridge(req, pass, upstreamHeaders(req, pass));
+                } else {
+                    forward(req, pass);
+                }
+            } else if (verdict instanceof Verdict.SignIn signIn) {
+                signInRequired(req, signIn.reason(), signIn.clearCookie());
             } else {
-                decide(req, route, path, null, ((Sessions.Lookup.Missing) lookup).reason(), cookieValue);
+                Verdict.Refuse refuse = (Verdict.Refuse) verdict;
+                deny(req, refuse.status(), refuse.reason(), refuse.message());
             }
         });
-    }
-
-    private void decide(HttpServerRequest req, Route route, String path, Session session, String missingReason, String cookieValue) {
-        Subject subject = session == null ? null : session.subject();
-        Decision decision = route.rule().decide(subject, missingReason);
-        if (decision instanceof Decision.SignInRequired signIn) {
-            signInRequired(req, signIn.reason(), cookieValue != null);
-        } else if (decision instanceof Decision.Forbidden forbidden) {
-            deny(req, 403, forbidden.reason(), "You are signed in but not allowed to do this.");
-        } else if (session == null || route.token() == GatewayConfig.TokenMode.NONE) {
-            forward(req, route, path, null);
-        } else {
-            Async.then(req, parts.refresher().ensureFresh(session), (result, error) -> {
-                if (error != null || result instanceof TokenRefresher.Result.Unavailable) {
-                    deny(req, 503, TokenRefresher.REFRESH_FAILED, "The identity provider could not renew your access; try again.");
-                } else if (result instanceof TokenRefresher.Result.Ended ended) {
-                    signInRequired(req, ended.reason(), true);
-                } else {
-                    forward(req, route, path, ((TokenRefresher.Result.Fresh) result).session().tokens().accessToken());
-                }
-            });
-        }
     }
 
     private void signInRequired(HttpServerRequest req, String reason, boolean clearCookie) {
@@ -138,9 +102,14 @@ final class ProxyEndpoint {
         Replies.problem(req, status, reason, message);
     }
 
-    private void forward(HttpServerRequest req, Route route, String path, String accessToken) {
-        ProxyRequest proxied = ProxyRequest.reverseProxy(req);
-        MultiMap headers = proxied.headers();
+    /** The request headers an upstream gets: scrubbed, with the gateway's forwarding headers and token. */
+    private MultiMap upstreamHeaders(HttpServerRequest req, Verdict.Pass pass) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
+        rewrite(req, headers, pass.upstreamToken());
+        return headers;
+    }
+
+    private void rewrite(HttpServerRequest req, MultiMap headers, String token) {
         scrub(headers);
         String cookies = cookie.withoutOwnCookies(headers.get(HttpHeaders.COOKIE));
         if (cookies == null) {
@@ -151,11 +120,17 @@ final class ProxyEndpoint {
         headers.set(X_FORWARDED_FOR, req.remoteAddress().hostAddress());
         headers.set(X_FORWARDED_PROTO, publicScheme);
         headers.set(X_FORWARDED_HOST, publicHost);
-        if (accessToken != null) {
-            headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken);
+        if (token != null) {
+            headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         }
+    }
+
+    private void forward(HttpServerRequest req, Verdict.Pass pass) {
+        Route route = pass.route();
+        ProxyRequest proxied = ProxyRequest.reverseProxy(req);
+        rewrite(req, proxied.headers(), pass.upstreamToken());
         String query = req.query();
-        String upstreamPath = route.upstreamPath(path);
+        String upstreamPath = route.upstreamPath(pass.path());
         proxied.setURI(query == null ? upstreamPath : upstreamPath + "?" + query);
         proxied.setAuthority(HostAndPort.create(route.upstreamHost(), route.upstreamPort()));
         RequestOptions options = new RequestOptions()
@@ -171,12 +146,22 @@ final class ProxyEndpoint {
                         ProxyResponse response = ar.result();
                         dropOwnCookies(response.headers());
                         parts.metrics().proxied(response.getStatusCode());
+                        if (pass.session() != null && isEventStream(response)) {
+                            Runnable untrack = parts.liveConnections().track(pass.session().key(), () -> req.connection().close());
+                            req.response().endHandler(v -> untrack.run());
+                            req.response().closeHandler(v -> untrack.run());
+                        }
                         response.send();
                     } else {
                         proxied.release();
                         upstreamFailed(req, ar.cause());
                     }
                 });
+    }
+
+    private static boolean isEventStream(ProxyResponse response) {
+        String type = response.headers().get(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.startsWith("text/event-stream");
     }
 
     private void upstreamFailed(HttpServerRequest req, Throwable cause) {
@@ -197,7 +182,7 @@ final class ProxyEndpoint {
     }
 
     /** Removes hop-by-hop, credential and client-sent forwarding/identity headers, and those named by Connection. */
-    private static void scrub(MultiMap headers) {
+    static void scrub(MultiMap headers) {
         List<String> drop = null;
         for (String name : headers.names()) {
             if (UpstreamHeaders.dropped(name)) {
@@ -247,7 +232,7 @@ final class ProxyEndpoint {
         }
     }
 
-    private static String hostOf(HttpServerRequest req) {
+    static String hostOf(HttpServerRequest req) {
         HostAndPort authority = req.authority();
         return authority == null ? null : authority.host().toLowerCase(Locale.ROOT);
     }

@@ -12,11 +12,15 @@ final class RequestDispatcher implements Handler<HttpServerRequest> {
     private final ServerParts parts;
     private final AuthEndpoints auth;
     private final ProxyEndpoint proxy;
+    private final ForwardAuthEndpoint forwardAuth;
+    private final WellKnownEndpoints wellKnown;
 
     RequestDispatcher(ServerParts parts, ProxyEndpoint proxy) {
         this.parts = parts;
         this.auth = new AuthEndpoints(parts);
         this.proxy = proxy;
+        this.forwardAuth = new ForwardAuthEndpoint(parts);
+        this.wellKnown = new WellKnownEndpoints(parts);
     }
 
     @Override
@@ -33,6 +37,22 @@ final class RequestDispatcher implements Handler<HttpServerRequest> {
                 break;
             case "/api/auth/session":
                 auth.session(req);
+                break;
+            case "/api/auth/session/organization":
+                auth.switchOrganization(req);
+                break;
+            case "/auth/backchannel-logout":
+                auth.backchannelLogout(req);
+                break;
+            case "/auth/verify":
+            case "/auth/forward":
+                forwardAuth.handle(req);
+                break;
+            case "/.well-known/jwks.json":
+                wellKnown.jwks(req);
+                break;
+            case "/.well-known/openid-configuration":
+                wellKnown.discovery(req);
                 break;
             case "/auth/health":
             case "/auth/health/ready":

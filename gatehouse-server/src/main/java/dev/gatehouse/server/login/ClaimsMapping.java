@@ -22,7 +22,7 @@ import java.util.Set;
 public final class ClaimsMapping {
     private static final Map<String, String> DEFAULTS = Map.of(
             "user_id", "sub", "email", "email", "name", "name", "picture", "picture",
-            "roles", "roles", "organizations", "organizations", "organization", "org");
+            "roles", "roles", "organizations", "organizations", "organization", "org", "public_metadata", "public_metadata");
 
     private final Map<String, String[]> paths;
 
@@ -41,8 +41,17 @@ public final class ClaimsMapping {
         if (userId == null) {
             throw new IllegalArgumentException("the ID token has no user id at " + String.join(".", paths.get("user_id")));
         }
+        Object metadata = lookup("public_metadata", idClaims, accessClaims);
+        Map<String, Object> publicMetadata = new java.util.HashMap<>();
+        if (metadata instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    publicMetadata.put(String.valueOf(k), v);
+                }
+            });
+        }
         UserProfile user = new UserProfile(userId, text(lookup("email", idClaims, accessClaims)),
-                text(lookup("name", idClaims, accessClaims)), text(lookup("picture", idClaims, accessClaims)));
+                text(lookup("name", idClaims, accessClaims)), text(lookup("picture", idClaims, accessClaims)), publicMetadata);
         Set<String> roles = new LinkedHashSet<>(strings(lookup("roles", idClaims, accessClaims)));
         List<Membership> orgs = new ArrayList<>(memberships(lookup("organizations", idClaims, accessClaims)));
         String active = null;

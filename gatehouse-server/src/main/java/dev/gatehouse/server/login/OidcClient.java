@@ -44,6 +44,7 @@ import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -81,8 +82,9 @@ public final class OidcClient {
     private volatile Provider provider;
     private volatile long lastAttempt;
 
-    /** Discovered metadata with the validator built from it; built once, shared by all requests. */
-    public record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator) {
+    /** Discovered metadata with the validator and key source built from it; built once, shared by all requests. */
+    public record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator, JWKSource<SecurityContext> keys,
+            Set<JWSAlgorithm> algorithms) {
     }
 
     private record PrivateKeyJwtKey(PrivateKey key, String keyId, JWSAlgorithm algorithm) {
@@ -171,7 +173,7 @@ public final class OidcClient {
                 IDTokenValidator validator = new IDTokenValidator(issuer, clientId,
                         new JWSVerificationKeySelector<>(algorithms, keys), null);
                 validator.setMaxClockSkew((int) config.clockSkew().toSeconds());
-                provider = new Provider(metadata, validator);
+                provider = new Provider(metadata, validator, keys, Set.copyOf(algorithms));
                 LOG.info("Discovered OpenID provider {}", config.issuer());
                 return provider;
             } catch (IOException | com.nimbusds.oauth2.sdk.GeneralException e) {
@@ -244,6 +246,44 @@ public final class OidcClient {
                     idToken == null ? null : idToken.serialize(), idClaims));
         } catch (LoginException e) {
             return e.status() >= 500 ? new Refresh.Unavailable() : new Refresh.Rejected(e.reason());
+        }
+    }
+
+    /** An access token obtained by token exchange, and when it expires (null when the provider did not say). */
+    public record Exchanged(String accessToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Exchanged[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * RFC 8693 token exchange: trades the user's access token for one meant for {@code audience}.
+     *
+     * @throws LoginException 503 when the provider cannot be reached, 502 when it refuses
+     */
+    public Exchanged exchangeTokenBlocking(String subjectToken, String audience, String scope) throws LoginException {
+        Provider p = providerBlocking();
+        URI endpoint = p.metadata().getTokenEndpointURI();
+        try {
+            com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant grant = new com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant(
+                    new BearerAccessToken(subjectToken), com.nimbusds.oauth2.sdk.token.TokenTypeURI.ACCESS_TOKEN, null, null,
+                    com.nimbusds.oauth2.sdk.token.TokenTypeURI.ACCESS_TOKEN, List.of(new com.nimbusds.oauth2.sdk.id.Audience(audience)));
+            HTTPRequest request = new TokenRequest(endpoint, clientAuth(endpoint, p), grant,
+                    scope == null ? null : com.nimbusds.oauth2.sdk.Scope.parse(scope)).toHTTPRequest();
+            timeouts(request);
+            TokenResponse response = TokenResponse.parse(request.send());
+            if (!response.indicatesSuccess()) {
+                ErrorObject error = ((TokenErrorResponse) response).getErrorObject();
+                LOG.info("Token exchange refused by the provider: {}", error.getCode());
+                throw new LoginException(502, "token_exchange_failed", "The identity provider refused the token exchange.");
+            }
+            AccessToken at = response.toSuccessResponse().getTokens().getAccessToken();
+            return new Exchanged(at.getValue(), at.getLifetime() > 0 ? clock.instant().plusSeconds(at.getLifetime()) : null);
+        } catch (IOException e) {
+            throw LoginException.providerUnavailable();
+        } catch (ParseException e) {
+            throw new LoginException(502, "provider_error", "The identity provider sent an invalid response.");
         }
     }
 

@@ -21,7 +21,8 @@ public record Route(
         String upstreamBasePath,
         String stripPrefix,
         AccessRule rule,
-        GatewayConfig.TokenMode token,
+        GatewayConfig.TokenSpec token,
+        boolean bearer,
         Duration connectTimeout,
         Duration timeout) {
 

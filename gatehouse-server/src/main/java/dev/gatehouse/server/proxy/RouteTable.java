@@ -55,7 +55,7 @@ public final class RouteTable {
         AccessRule rule = new AccessRule(level(r.access()),
                 new Requirement(Set.copyOf(q.roles()), q.organization(), Set.copyOf(q.organizationRoles()), Set.copyOf(q.permissions())));
         return new Route(index, new PathPattern(r.match()), r.host() == null ? null : r.host().toLowerCase(Locale.ROOT),
-                r.methods(), upstream.getHost(), port, tls, base, r.stripPrefix(), rule, r.token(), r.connectTimeout(), r.timeout());
+                r.methods(), upstream.getHost(), port, tls, base, r.stripPrefix(), rule, r.token(), r.bearer(), r.connectTimeout(), r.timeout());
     }
 
     private static AccessLevel level(GatewayConfig.Access access) {

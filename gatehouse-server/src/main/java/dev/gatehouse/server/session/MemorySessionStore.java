@@ -50,6 +50,23 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<java.util.List<Session>> findByProvider(String subject, String sid) {
+        if (subject == null && sid == null) {
+            throw new IllegalArgumentException("subject or sid is required");
+        }
+        Instant now = clock.instant();
+        java.util.List<Session> out = new java.util.ArrayList<>();
+        for (Entry e : entries.values()) {
+            boolean matches = (subject == null || subject.equals(e.session.providerSubject()))
+                    && (sid == null || sid.equals(e.session.providerSessionId()));
+            if (matches && !e.evictAfter.isBefore(now)) {
+                out.add(e.session);
+            }
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
     public CompletionStage<Void> ping() {
         return DONE;
     }

@@ -46,6 +46,10 @@ public record Session(
         return new Session(key, publicId, user, subject, newTokens, providerSubject, providerSessionId, createdAt, lastSeenAt, absoluteExpiresAt);
     }
 
+    public Session withSubject(Subject newSubject) {
+        return new Session(key, publicId, user, newSubject, tokens, providerSubject, providerSessionId, createdAt, lastSeenAt, absoluteExpiresAt);
+    }
+
     @Override
     public String toString() {
         return "Session[publicId=" + publicId + ", user=" + user.id() + "]";

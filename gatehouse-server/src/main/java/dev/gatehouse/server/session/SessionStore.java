@@ -19,6 +19,12 @@ public interface SessionStore {
     /** Forgets a session; completes normally when there was none. */
     CompletionStage<Void> delete(String key);
 
+    /**
+     * Every live session with this provider subject ({@code sub}) and/or provider session id ({@code sid}); a
+     * null argument matches anything, but not both may be null. For back-channel logout: rare, so it may scan.
+     */
+    CompletionStage<java.util.List<Session>> findByProvider(String subject, String sid);
+
     /** A quick check for readiness probes: completes exceptionally when the store cannot serve. */
     CompletionStage<Void> ping();
 }

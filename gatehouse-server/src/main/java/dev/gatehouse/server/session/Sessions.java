@@ -25,6 +25,7 @@ public final class Sessions {
     private final Duration absoluteTimeout;
     private final Duration touchInterval;
     private final SecureRandom random;
+    private final java.util.List<java.util.function.Consumer<String>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The outcome of looking up a cookie: a live session, or the reason there is none. */
     public sealed interface Lookup {
@@ -57,6 +58,18 @@ public final class Sessions {
         Duration tenth = idleTimeout.dividedBy(10);
         this.touchInterval = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
         this.random = random;
+    }
+
+    /**
+     * Registers code to run when a session ends here (sign-out, expiry noticed, refresh rejected, back-channel
+     * logout), given the session's store key: cached tokens are dropped, live connections closed.
+     */
+    public void onEnd(java.util.function.Consumer<String> listener) {
+        endListeners.add(listener);
+    }
+
+    private CompletionStage<Void> delete(String key) {
+        return store.delete(key).thenRun(() -> endListeners.forEach(l -> l.accept(key)));
     }
 
     public SessionCookie cookie() {
@@ -99,13 +112,18 @@ public final class Sessions {
         }
         Instant now = clock.instant();
         if (!now.isBefore(session.idleExpiresAt(idleTimeout))) {
-            return store.delete(session.key()).thenApply(v -> EXPIRED_LOOKUP);
+            return delete(session.key()).thenApply(v -> EXPIRED_LOOKUP);
         }
         if (Duration.between(session.lastSeenAt(), now).compareTo(touchInterval) >= 0) {
             Session touched = session.seenAt(now);
             return store.save(touched, touched.idleExpiresAt(idleTimeout)).thenApply(v -> new Lookup.Found(touched));
         }
         return CompletableFuture.completedFuture(new Lookup.Found(session));
+    }
+
+    /** Whether the session under {@code key} still exists and has not timed out; touches nothing. */
+    public CompletionStage<Boolean> isLive(String key) {
+        return store.find(key).thenApply(s -> s != null && clock.instant().isBefore(s.idleExpiresAt(idleTimeout)));
     }
 
     /** Saves a session whose tokens changed. */
@@ -119,7 +137,30 @@ public final class Sessions {
     }
 
     public CompletionStage<Void> end(Session session) {
-        return store.delete(session.key());
+        return delete(session.key());
+    }
+
+    /**
+     * Makes another of the user's organizations the active one. Completes with the updated session, or null
+     * when the user is not a member of that organization.
+     */
+    public CompletionStage<Session> switchOrganization(Session session, String organizationId) {
+        Subject s = session.subject();
+        if (s.organizations().stream().noneMatch(m -> m.id().equals(organizationId))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Session updated = session.withSubject(new Subject(s.userId(), s.roles(), s.organizations(), organizationId));
+        return update(updated).thenApply(v -> updated);
+    }
+
+    /** Ends the sessions a back-channel logout names: by provider {@code sub}, {@code sid} or both. */
+    public CompletionStage<Integer> endByProvider(String subject, String sid) {
+        return store.findByProvider(subject, sid).thenCompose(found -> {
+            CompletableFuture<?>[] ends = found.stream()
+                    .map(x -> end(x).toCompletableFuture())
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(ends).thenApply(v -> ends.length);
+        });
     }
 
     /** Ends the session named by a cookie value, if there is one. */
@@ -127,7 +168,7 @@ public final class Sessions {
         if (!SessionCookie.wellFormed(cookieValue)) {
             return CompletableFuture.completedFuture(null);
         }
-        return store.delete(SessionCookie.hash(cookieValue));
+        return delete(SessionCookie.hash(cookieValue));
     }
 
     private String publicId() {

@@ -193,6 +193,20 @@ public final class GatewayHarness implements AutoCloseable {
         private String sessionExtra = "";
         private String csrfExtra = "";
         private String issuerOverride;
+        private String extraYaml = "";
+        private java.nio.file.Path keyFile;
+
+        /** Extra top-level YAML (e.g. token_templates, forward_auth). */
+        public Builder yaml(String topLevel) {
+            this.extraYaml = topLevel;
+            return this;
+        }
+
+        /** Where the gateway keeps its signing keys; a fresh temporary file unless set (to share keys across restarts). */
+        public Builder keyFile(java.nio.file.Path file) {
+            this.keyFile = file;
+            return this;
+        }
 
         /** Points the gateway at another issuer URL (e.g. a provider that is down). */
         public Builder issuerOverride(String issuer) {
@@ -252,8 +266,22 @@ public final class GatewayHarness implements AutoCloseable {
                     "csrf:",
                     "  header: X-CSRF",
                     indent(csrfExtra),
+                    "signing:",
+                    "  key_file: " + keyFile(),
+                    extraYaml,
                     "routes:",
                     r);
+        }
+
+        private String keyFile() {
+            if (keyFile == null) {
+                try {
+                    keyFile = java.nio.file.Files.createTempDirectory("gatehouse-keys").resolve("signing-keys.json");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return keyFile.toString();
         }
 
         private static String indent(String lines) {

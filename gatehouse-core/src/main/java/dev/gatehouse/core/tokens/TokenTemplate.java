@@ -1,0 +1,60 @@
+package dev.gatehouse.core.tokens;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A per-service token's recipe: its audience, lifetime and extra claims. Built at config load by
+ * {@link #compile}, which refuses reserved claim names and lifetimes out of bounds.
+ */
+public record TokenTemplate(String name, String audience, Duration lifetime, Map<String, ClaimTemplate> claims) {
+
+    /** Claims the gateway sets itself; a template may not override them. */
+    public static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "azp");
+    public static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
+    public static final Duration MIN_LIFETIME = Duration.ofSeconds(5);
+    public static final Duration MAX_LIFETIME = Duration.ofHours(1);
+
+    /**
+     * Compiles a template. {@code claims} values are strings (templates) or other scalars (literals).
+     *
+     * @throws TemplateException with a message naming the claim at fault
+     */
+    public static TokenTemplate compile(String name, String audience, Duration lifetime, Map<String, Object> claims)
+            throws TemplateException {
+        if (audience == null || audience.isBlank()) {
+            throw new TemplateException("audience: is required");
+        }
+        Duration life = lifetime == null ? DEFAULT_LIFETIME : lifetime;
+        if (life.compareTo(MIN_LIFETIME) < 0 || life.compareTo(MAX_LIFETIME) > 0) {
+            throw new TemplateException("lifetime: must be between " + MIN_LIFETIME.toSeconds() + "s and "
+                    + MAX_LIFETIME.toMinutes() + "m (got " + life.toSeconds() + "s)");
+        }
+        Map<String, ClaimTemplate> compiled = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : claims.entrySet()) {
+            if (RESERVED.contains(e.getKey())) {
+                throw new TemplateException("claims." + e.getKey() + ": is reserved and set by Gatehouse");
+            }
+            try {
+                compiled.put(e.getKey(), e.getValue() instanceof String s ? ClaimTemplate.parse(s) : ClaimTemplate.literal(e.getValue()));
+            } catch (TemplateException bad) {
+                throw new TemplateException("claims." + e.getKey() + ": " + bad.getMessage());
+            }
+        }
+        return new TokenTemplate(name, audience, life, Map.copyOf(compiled));
+    }
+
+    /** The template's own claims in this context; claims whose value is null are left out. */
+    public Map<String, Object> evaluate(TemplateContext context) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        claims.forEach((claim, template) -> {
+            Object v = template.evaluate(context);
+            if (v != null) {
+                out.put(claim, v);
+            }
+        });
+        return out;
+    }
+}
