@@ -40,7 +40,7 @@ public final class GatewayHarness implements AutoCloseable {
     private final String base;
 
     private GatewayHarness(Builder b) throws Exception {
-        provider = new MockOAuth2Server(new OAuth2Config(false, null, null, true));
+        provider = new MockOAuth2Server(new OAuth2Config(b.interactiveLogin, null, null, true));
         provider.start(InetAddress.getByName("127.0.0.1"), 0);
         api = new EchoUpstream();
         spa = new EchoUpstream();
@@ -192,6 +192,7 @@ public final class GatewayHarness implements AutoCloseable {
         private String identityExtra = "";
         private String sessionExtra = "";
         private String csrfExtra = "";
+        private boolean interactiveLogin;
         private String issuerOverride;
         private String extraYaml = "";
         private java.nio.file.Path keyFile;
@@ -232,6 +233,15 @@ public final class GatewayHarness implements AutoCloseable {
 
         public Builder csrf(String extraLines) {
             this.csrfExtra = extraLines;
+            return this;
+        }
+
+        /**
+         * The provider shows its HTML sign-in form (username and claims) instead of signing in at once, for a real
+         * browser; {@link UserSpec#signIn} does not work with it.
+         */
+        public Builder interactiveLogin() {
+            this.interactiveLogin = true;
             return this;
         }
 
