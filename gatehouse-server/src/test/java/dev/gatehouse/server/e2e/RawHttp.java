@@ -83,16 +83,37 @@ final class RawHttp {
         return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Reads one whole response (until the connection closes) and records it for the no-token scan. */
+    /**
+     * Reads one whole response (framed by Content-Length, chunked encoding, or the connection closing) and records
+     * it for the no-token scan.
+     */
     Browser.Response read(InputStream in, String target) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) >= 0; ) {
+        for (int n; !complete(all.toString(StandardCharsets.ISO_8859_1)) && (n = in.read(buf)) >= 0; ) {
             all.write(buf, 0, n);
         }
         Browser.Response response = parse(all.toByteArray(), target);
         h.responses().record(response);
         return response;
+    }
+
+    private static boolean complete(String text) {
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        String head = text.substring(0, end).toLowerCase(Locale.ROOT);
+        String body = text.substring(end + 4);
+        for (String line : head.split("\r\n")) {
+            if (line.startsWith("content-length:")) {
+                return body.length() >= Integer.parseInt(line.substring(15).trim());
+            }
+            if (line.startsWith("transfer-encoding:") && line.contains("chunked")) {
+                return body.startsWith("0\r\n\r\n") || body.contains("\r\n0\r\n\r\n");
+            }
+        }
+        return head.startsWith("http/1.1 204") || head.startsWith("http/1.1 304");
     }
 
     private Browser.Response parse(byte[] raw, String target) {
