@@ -70,6 +70,8 @@ final class ProxyEndpoint {
         }
         String method = req.method().name();
         if (!route.allowsMethod(method)) {
+            // RFC 9110 §15.5.6: a 405 must name the methods the target does accept.
+            req.response().putHeader(HttpHeaders.ALLOW, String.join(", ", new java.util.TreeSet<>(route.methods())));
             deny(req, 405, "method_not_allowed", "This route does not accept " + method + ".");
             return;
         }
