@@ -64,13 +64,14 @@ class CsrfIT {
         int before = upstreamCount(h);
         List<String> paths = new ArrayList<>();
         h.config.routes().forEach(route -> paths.add(samplePath(route)));
-        paths.add("/auth/logout");
         for (String path : paths) {
             for (String method : UNSAFE) {
                 Browser.Response r = alice.fetch(method, path, "{\"amount\":100}", "Content-Type", "application/json");
                 assertCsrfRefused(r, method + " " + path);
             }
         }
+        // The gateway's own state-changing endpoint (it accepts POST only) follows the same rule.
+        assertCsrfRefused(alice.fetch("POST", "/auth/logout", null), "POST /auth/logout");
         assertThat(upstreamCount(h)).isEqualTo(before);
         assertThat(alice.get("/api/auth/session").status()).as("the refused logout left the session alone").isEqualTo(200);
     }
