@@ -83,6 +83,20 @@ class ProxyHygieneIT {
     }
 
     @Test
+    void conflictingBodyFramingCannotSmuggleARequestPastTheRules() {
+        // Content-Length plus chunked is the classic desync: bytes the gateway thinks are body must never become an
+        // unauthenticated request at the upstream (ASVS V4.2.1).
+        String smuggled = "GET /api/orders/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        byte[] body = ("0\r\n\r\n" + smuggled).getBytes(StandardCharsets.ISO_8859_1);
+        Browser.Response r = raw.send("POST", "/api/public/framing", body, "Transfer-Encoding: chunked");
+        // Chunked wins over Content-Length (RFC 9112 §6.3): the body is empty and the rest is never forwarded as body.
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(h.api.last().uri()).isEqualTo("/api/public/framing");
+        assertThat(h.api.last().bodyBytes()).isZero();
+        assertThat(h.api.seen()).noneMatch(seen -> seen.uri().contains("smuggled"));
+    }
+
+    @Test
     void browserAuthorizationIsReplacedOnRelayRoutesAndDroppedElsewhere() {
         // A browser-supplied Bearer must never reach a service: on relay routes the gateway's own token takes its place.
         Browser bob = h.signInAs("bob");
