@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Encoded separators and dot segments never move a request out of the route whose rule was checked (BFF-18,
  * BFF-19, §7 test 8). Three upstreams: {@code api} behind {@code /api/orders/**}, a separate {@code admin}
- * upstream behind {@code /api/admin/**} (role admin), and {@code spa} behind the public catch-all. Every request
- * goes out as raw bytes, so the request target on the wire is exactly the one written here.
+ * upstream behind {@code /api/admin/**} (role admin), {@code spa} behind the public catch-all, and a {@code canary}
+ * that no route names. Every request goes out as raw bytes, so the request target on the wire is exactly the one
+ * written here; the probes carry the session of a user without the admin role.
  */
 class PathTraversalIT {
     static EchoUpstream admin;
