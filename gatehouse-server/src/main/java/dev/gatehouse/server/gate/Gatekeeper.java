@@ -35,8 +35,6 @@ public final class Gatekeeper {
             CompletableFuture.completedFuture(new Verdict.Refuse(400, "bad_path", "The request path is not allowed."));
     private static final CompletableFuture<Verdict> NOT_FOUND =
             CompletableFuture.completedFuture(new Verdict.Refuse(404, "not_found", "No route matches this path."));
-    private static final CompletableFuture<Verdict> METHOD =
-            CompletableFuture.completedFuture(new Verdict.Refuse(405, "method_not_allowed", "This route does not accept this method."));
 
     private final RouteTable routes;
     private final CsrfCheck csrf;
@@ -77,7 +75,8 @@ public final class Gatekeeper {
             return NOT_FOUND;
         }
         if (!route.allowsMethod(f.method())) {
-            return METHOD;
+            return CompletableFuture.completedFuture(new Verdict.Refuse(405, "method_not_allowed",
+                    "This route does not accept " + f.method() + ".", String.join(", ", new java.util.TreeSet<>(route.methods()))));
         }
         if (route.bearer() && f.authorization() != null && f.authorization().regionMatches(true, 0, "Bearer ", 0, 7)) {
             return bearerCaller(route, path, f.authorization().substring(7).trim());

@@ -25,7 +25,10 @@ public sealed interface Verdict {
     record SignIn(String reason, boolean clearCookie) implements Verdict {
     }
 
-    /** Refused with a status and a stable reason. */
-    record Refuse(int status, String reason, String message) implements Verdict {
+    /** Refused with a status and a stable reason; {@code allow} lists the accepted methods of a 405, else null. */
+    record Refuse(int status, String reason, String message, String allow) implements Verdict {
+        public Refuse(int status, String reason, String message) {
+            this(status, reason, message, null);
+        }
     }
 }

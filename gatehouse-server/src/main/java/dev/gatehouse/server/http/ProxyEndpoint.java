@@ -77,6 +77,10 @@ final class ProxyEndpoint {
                 signInRequired(req, signIn.reason(), signIn.clearCookie());
             } else {
                 Verdict.Refuse refuse = (Verdict.Refuse) verdict;
+                if (refuse.allow() != null) {
+                    // RFC 9110 §15.5.6: a 405 must name the methods the target does accept.
+                    req.response().putHeader(HttpHeaders.ALLOW, refuse.allow());
+                }
                 deny(req, refuse.status(), refuse.reason(), refuse.message());
             }
         });
@@ -219,8 +223,12 @@ final class ProxyEndpoint {
         }
         List<String> kept = new ArrayList<>(setCookies.size());
         for (String c : setCookies) {
-            String trimmed = c.trim();
-            if (!trimmed.startsWith(cookie.name() + "=") && !trimmed.startsWith(cookie.loginName() + "=")) {
+            // Browsers trim blanks around the name (RFC 6265 §5.2), so "gatehouse =x" would still replace ours.
+            int semi = c.indexOf(';');
+            String pair = semi < 0 ? c : c.substring(0, semi);
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? "" : pair.substring(0, eq).trim();
+            if (!name.equals(cookie.name()) && !name.equals(cookie.loginName())) {
                 kept.add(c);
             }
         }
