@@ -115,7 +115,9 @@ final class ProxyEndpoint {
 
     private void rewrite(HttpServerRequest req, MultiMap headers, String token) {
         scrub(headers);
-        String cookies = cookie.withoutOwnCookies(headers.get(HttpHeaders.COOKIE));
+        // HTTP/2 and some clients split cookies over several Cookie headers (RFC 9113 §8.2.3): keep them all.
+        List<String> all = headers.getAll(HttpHeaders.COOKIE);
+        String cookies = cookie.withoutOwnCookies(all.size() <= 1 ? headers.get(HttpHeaders.COOKIE) : String.join("; ", all));
         if (cookies == null) {
             headers.remove(HttpHeaders.COOKIE);
         } else {

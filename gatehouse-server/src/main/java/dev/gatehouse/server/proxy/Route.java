@@ -27,7 +27,7 @@ public record Route(
         Duration timeout) {
 
     public boolean allowsMethod(String method) {
-        return methods.isEmpty() || methods.contains(method);
+        return methods.isEmpty() || methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"));
     }
 
     /** The path to request upstream for a canonical request path that this route matched. */
