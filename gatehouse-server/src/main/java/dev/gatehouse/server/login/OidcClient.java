@@ -366,7 +366,12 @@ public final class OidcClient {
 
     private IDTokenClaimsSet validate(Provider p, JWT idToken, Nonce nonce) throws LoginException {
         try {
-            return p.validator().validate(idToken, nonce);
+            IDTokenClaimsSet claims = p.validator().validate(idToken, nonce);
+            // Core 3.1.3.7 step 3: Nimbus accepts extra audiences when azp names us; Gatehouse trusts no other audience.
+            if (claims.getAudience().size() != 1) {
+                throw new com.nimbusds.jwt.proc.BadJWTException("ID token audience names parties besides this client");
+            }
+            return claims;
         } catch (com.nimbusds.jose.proc.BadJOSEException e) {
             LOG.info("ID token rejected: {}", e.getMessage());
             throw LoginException.badRequest("id_token_invalid", "The identity provider's ID token was not valid.");
