@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,6 +250,36 @@ class LoginIT {
         assertThat(to(after, "/userinfo")).as("nothing from that redemption was used").isEmpty();
         assertThat(h.api.seen().size() + h.spa.seen().size()).as("upstream calls").isEqualTo(upstreamBefore);
         assertThat(LogRecorder.lines()).anyMatch(l -> l.contains("ID token rejected") && l.contains("nonce"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nonce missing", "audience of another client", "an untrusted extra audience",
+            "issuer with a trailing slash", "issuer of another provider", "issued an hour ahead"})
+    void idTokenFailingValidationCreatesNoSession(String flaw) {
+        // Core 3.1.3.7 steps 2, 3, 10 and 11: an ID token from elsewhere, for someone else, from the future, or not bound to this sign-in creates no session.
+        Browser b = h.browser();
+        URI auth = steps.authorizationUrl(b, "/");
+        URI callback = steps.authorize(b, flaw.equals("nonce missing") ? withParam(auth, "nonce", null) : auth);
+        long now = System.currentTimeMillis() / 1000;
+        // mock-oauth2-server applies a callback's claims after its defaults, so these replace the ID token's own.
+        Map<String, Object> claims = new java.util.HashMap<>(Map.of("email", "mia@example.com"));
+        switch (flaw) {
+            case "audience of another client" -> claims.put("aud", "another-client");
+            case "an untrusted extra audience" -> claims.put("aud", List.of(GatewayHarness.CLIENT_ID, "untrusted-api"));
+            case "issuer with a trailing slash" -> claims.put("iss", h.issuer() + "/");
+            case "issuer of another provider" -> claims.put("iss", "https://evil.example/default");
+            case "issued an hour ahead" -> claims.put("iat", now + 3600);
+            default -> { }
+        }
+        h.provider.enqueueCallback(new DefaultOAuth2TokenCallback(GatewayHarness.ISSUER_ID, "mia", "JWT",
+                List.of(GatewayHarness.CLIENT_ID), claims, 3600));
+        drain(h.provider);
+
+        Browser.Response r = steps.deliver(b, callback);
+        LeakCheck.assertCleanErrorPage(r, 400, query(callback).get("code"));
+        assertThat(r.body()).contains("ID token was not valid");
+        assertThat(b.cookie(h.cookieName())).isNull();
+        assertThat(to(drain(h.provider), "/token")).as("the code was redeemed, then its ID token refused").hasSize(1);
     }
 
     @ParameterizedTest(name = "iss = {0}")
