@@ -46,6 +46,7 @@ final class LeakCheck {
         assertThat(r.location()).isNull();
         String all = r.headers().map() + "\n" + r.body();
         assertThat(all).doesNotContain("Exception", "\tat ", "at dev.gatehouse", "at java.", "at io.vertx", "Caused by");
+        assertThat(r.body()).as("external content or links").doesNotContain("src=", "<script", "://");
         assertThat(JWT.matcher(all).find()).as("JWT in error page").isFalse();
         for (String s : secrets) {
             if (s != null && !s.isEmpty()) {

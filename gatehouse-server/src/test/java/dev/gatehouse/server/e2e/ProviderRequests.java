@@ -59,8 +59,8 @@ final class ProviderRequests {
         return requests.stream().filter(r -> r.getRequestUrl() != null && r.getRequestUrl().encodedPath().endsWith(pathSuffix)).toList();
     }
 
-    /** The decoded form parameters of a request body. */
+    /** The decoded form parameters of a request body, read from a copy so it can be read again. */
     static java.util.Map<String, String> form(RecordedRequest r) {
-        return LoginSteps.query(java.net.URI.create("x:/?" + r.getUtf8Body()));
+        return LoginSteps.query(java.net.URI.create("x:/?" + r.getBody().clone().readUtf8()));
     }
 }
