@@ -68,12 +68,15 @@ public final class LoginFlow {
      */
     public CompletableFuture<Start> start(String returnTo, String loginCookie) {
         OidcClient.Provider ready = oidc.providerIfReady();
-        if (ready != null) {
+        if (ready != null && oidc.reachableRecently()) {
             return CompletableFuture.completedFuture(start(ready, returnTo, loginCookie));
         }
+        // Send no browser to a provider that does not answer: it would see a dead host instead of our 503 page.
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return start(oidc.providerBlocking(), returnTo, loginCookie);
+                OidcClient.Provider provider = oidc.providerBlocking();
+                oidc.checkReachableBlocking();
+                return start(provider, returnTo, loginCookie);
             } catch (LoginException e) {
                 throw new CompletionException(e);
             }

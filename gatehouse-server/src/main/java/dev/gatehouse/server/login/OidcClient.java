@@ -58,13 +58,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Methods named {@code ...Blocking} do network I/O and must run on the executor; the others are cheap.
  * Discovery is retried lazily (at most every {@link #RETRY_MILLIS} ms) until it succeeds, so a provider that is
- * down at start-up delays sign-ins, not the gateway.
+ * down at start-up delays sign-ins, not the gateway. Once discovered, reachability is re-checked before a browser
+ * is sent to the provider (at most every {@link #PROBE_INTERVAL} on the injected clock), so an outage shows a 503
+ * page rather than a redirect to a dead host.
  */
 public final class OidcClient {
     private static final Logger LOG = LoggerFactory.getLogger(OidcClient.class);
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 10_000;
     private static final long RETRY_MILLIS = 2_000;
+    private static final int PROBE_TIMEOUT_MS = 2_000;
+    static final java.time.Duration PROBE_INTERVAL = java.time.Duration.ofSeconds(5);
     /** Asymmetric algorithms only: an HMAC ID token would be keyed with our client secret (Core §10.1). */
     private static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = Set.of(
             JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
@@ -81,6 +85,12 @@ public final class OidcClient {
     private final Object discoveryLock = new Object();
     private volatile Provider provider;
     private volatile long lastAttempt;
+    private final Object probeLock = new Object();
+    private volatile Probe lastProbe;
+
+    /** Whether the provider answered its discovery URL, and when that was asked. */
+    private record Probe(boolean up, Instant at) {
+    }
 
     /** Discovered metadata with the validator and key source built from it; built once, shared by all requests. */
     public record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator, JWKSource<SecurityContext> keys,
@@ -174,12 +184,60 @@ public final class OidcClient {
                         new JWSVerificationKeySelector<>(algorithms, keys), null);
                 validator.setMaxClockSkew((int) config.clockSkew().toSeconds());
                 provider = new Provider(metadata, validator, keys, Set.copyOf(algorithms));
+                lastProbe = new Probe(true, clock.instant());
                 LOG.info("Discovered OpenID provider {}", config.issuer());
                 return provider;
             } catch (IOException | com.nimbusds.oauth2.sdk.GeneralException e) {
                 LOG.warn("OpenID provider discovery failed for {}: {}", config.issuer(), e.getClass().getSimpleName());
                 throw LoginException.providerUnavailable();
             }
+        }
+    }
+
+    /** True when a probe younger than {@link #PROBE_INTERVAL} found the provider up; no I/O. */
+    public boolean reachableRecently() {
+        Probe p = lastProbe;
+        return p != null && p.up() && fresh(p);
+    }
+
+    /**
+     * Fails with {@link LoginException#providerUnavailable()} unless the provider answers: reuses a probe younger
+     * than {@link #PROBE_INTERVAL} (up or down), otherwise fetches the discovery document once while concurrent
+     * callers wait for that answer.
+     */
+    public void checkReachableBlocking() throws LoginException {
+        Probe p = lastProbe;
+        if (p == null || !fresh(p)) {
+            synchronized (probeLock) {
+                p = lastProbe;
+                if (p == null || !fresh(p)) {
+                    p = new Probe(probe(), clock.instant());
+                    lastProbe = p;
+                }
+            }
+        }
+        if (!p.up()) {
+            throw LoginException.providerUnavailable();
+        }
+    }
+
+    private boolean fresh(Probe p) {
+        return clock.instant().isBefore(p.at().plus(PROBE_INTERVAL));
+    }
+
+    private boolean probe() {
+        try {
+            HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, OIDCProviderMetadata.resolveURL(new Issuer(config.issuer())));
+            request.setConnectTimeout(PROBE_TIMEOUT_MS);
+            request.setReadTimeout(PROBE_TIMEOUT_MS);
+            int status = request.send().getStatusCode();
+            if (status != 200) {
+                LOG.warn("OpenID provider {} answered its discovery URL with HTTP {}", config.issuer(), status);
+            }
+            return status == 200;
+        } catch (IOException | com.nimbusds.oauth2.sdk.GeneralException e) {
+            LOG.warn("OpenID provider {} unreachable: {}", config.issuer(), e.getClass().getSimpleName());
+            return false;
         }
     }
 
@@ -348,7 +406,12 @@ public final class OidcClient {
 
     private IDTokenClaimsSet validate(Provider p, JWT idToken, Nonce nonce) throws LoginException {
         try {
-            return p.validator().validate(idToken, nonce);
+            IDTokenClaimsSet claims = p.validator().validate(idToken, nonce);
+            // Core 3.1.3.7 step 3: Nimbus accepts extra audiences when azp names us; Gatehouse trusts no other audience.
+            if (claims.getAudience().size() != 1) {
+                throw new com.nimbusds.jwt.proc.BadJWTException("ID token audience names parties besides this client");
+            }
+            return claims;
         } catch (com.nimbusds.jose.proc.BadJOSEException e) {
             LOG.info("ID token rejected: {}", e.getMessage());
             throw LoginException.badRequest("id_token_invalid", "The identity provider's ID token was not valid.");

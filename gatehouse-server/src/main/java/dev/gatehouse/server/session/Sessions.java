@@ -13,10 +13,14 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Activity is written back at most once per {@link #touchInterval}, so a busy session costs one store write
  * a minute, not one per request, while idle expiry stays accurate to that interval.
+ *
+ * <p>The store may drop a session only {@link #EXPIRED_KEPT_FOR} after it expires, so a browser returning in that
+ * time is told {@code session_expired} (and the session is deleted then), not {@code signed_out}.
  */
 public final class Sessions {
     public static final String SIGNED_OUT = "signed_out";
     public static final String SESSION_EXPIRED = "session_expired";
+    public static final Duration EXPIRED_KEPT_FOR = Duration.ofHours(1);
 
     private final SessionStore store;
     private final SessionCookie cookie;
@@ -95,7 +99,7 @@ public final class Sessions {
         Instant now = clock.instant();
         Session session = new Session(SessionCookie.hash(value), publicId(), user, subject, tokens, providerSubject,
                 providerSessionId, now, now, now.plus(absoluteTimeout));
-        return store.save(session, session.idleExpiresAt(idleTimeout)).thenApply(v -> new Created(session, value));
+        return store.save(session, evictAfter(session)).thenApply(v -> new Created(session, value));
     }
 
     /** Finds the live session named by a cookie value (which may be null or garbage). */
@@ -116,7 +120,7 @@ public final class Sessions {
         }
         if (Duration.between(session.lastSeenAt(), now).compareTo(touchInterval) >= 0) {
             Session touched = session.seenAt(now);
-            return store.save(touched, touched.idleExpiresAt(idleTimeout)).thenApply(v -> new Lookup.Found(touched));
+            return store.save(touched, evictAfter(touched)).thenApply(v -> new Lookup.Found(touched));
         }
         return CompletableFuture.completedFuture(new Lookup.Found(session));
     }
@@ -128,7 +132,11 @@ public final class Sessions {
 
     /** Saves a session whose tokens changed. */
     public CompletionStage<Void> update(Session session) {
-        return store.save(session, session.idleExpiresAt(idleTimeout));
+        return store.save(session, evictAfter(session));
+    }
+
+    private Instant evictAfter(Session session) {
+        return session.idleExpiresAt(idleTimeout).plus(EXPIRED_KEPT_FOR);
     }
 
     /** Re-reads a session from the store, for callers that must not act on a stale copy. */
