@@ -13,6 +13,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Activity is written back at most once per {@link #touchInterval}, so a busy session costs one store write
  * a minute, not one per request, while idle expiry stays accurate to that interval.
+ *
+ * <p>A store keeps an expired session for one more idle timeout, so a browser that comes back after it expired
+ * is told {@code session_expired} (and the entry deleted) instead of a bare {@code signed_out}.
  */
 public final class Sessions {
     public static final String SIGNED_OUT = "signed_out";
@@ -82,7 +85,7 @@ public final class Sessions {
         Instant now = clock.instant();
         Session session = new Session(SessionCookie.hash(value), publicId(), user, subject, tokens, providerSubject,
                 providerSessionId, now, now, now.plus(absoluteTimeout));
-        return store.save(session, session.idleExpiresAt(idleTimeout)).thenApply(v -> new Created(session, value));
+        return store.save(session, evictAfter(session)).thenApply(v -> new Created(session, value));
     }
 
     /** Finds the live session named by a cookie value (which may be null or garbage). */
@@ -103,14 +106,18 @@ public final class Sessions {
         }
         if (Duration.between(session.lastSeenAt(), now).compareTo(touchInterval) >= 0) {
             Session touched = session.seenAt(now);
-            return store.save(touched, touched.idleExpiresAt(idleTimeout)).thenApply(v -> new Lookup.Found(touched));
+            return store.save(touched, evictAfter(touched)).thenApply(v -> new Lookup.Found(touched));
         }
         return CompletableFuture.completedFuture(new Lookup.Found(session));
     }
 
     /** Saves a session whose tokens changed. */
     public CompletionStage<Void> update(Session session) {
-        return store.save(session, session.idleExpiresAt(idleTimeout));
+        return store.save(session, evictAfter(session));
+    }
+
+    private Instant evictAfter(Session session) {
+        return session.idleExpiresAt(idleTimeout).plus(idleTimeout);
     }
 
     /** Re-reads a session from the store, for callers that must not act on a stale copy. */
