@@ -15,6 +15,7 @@ import dev.gatehouse.server.config.GatewayConfig.SameSite;
 import dev.gatehouse.server.config.GatewayConfig.TokenMode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -231,13 +232,13 @@ public final class ConfigLoader {
         List<String> listed = s.strings("allowed_origins", List.of());
         for (int i = 0; i < listed.size(); i++) {
             String o = listed.get(i);
-            URI u = URI.create("x:");
+            URI u = null;
             try {
                 u = new URI(o);
-            } catch (Exception e) {
+            } catch (URISyntaxException e) {
                 // reported below
             }
-            if (u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty())) {
+            if (u == null || u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty())) {
                 s.error("allowed_origins[" + i + "]", "not an origin (scheme://host[:port])");
             } else {
                 origins.add(o.toLowerCase(Locale.ROOT));
