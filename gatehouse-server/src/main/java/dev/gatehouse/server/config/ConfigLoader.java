@@ -144,7 +144,8 @@ public final class ConfigLoader {
 
     private static HostPort hostPort(Section s, String key, String fallback) {
         String v = s.string(key, fallback);
-        if (v.equalsIgnoreCase("off") && key.equals("admin_listen")) {
+        // YAML 1.1 reads a bare off as the boolean false
+        if ((v.equalsIgnoreCase("off") || v.equals("false")) && key.equals("admin_listen")) {
             return null;
         }
         int colon = v.lastIndexOf(':');
