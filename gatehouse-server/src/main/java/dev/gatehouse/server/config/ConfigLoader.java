@@ -265,10 +265,11 @@ public final class ConfigLoader {
         }
         URI upstream = s.url("upstream", true);
         String strip = s.string("strip_prefix", null);
-        if (strip != null && match != null && !literalPrefix(match).startsWith(strip)) {
+        // whole segments only: stripping /api/bill from /api/billing/x would leave "ing/x", and / would leave "x"
+        if (strip != null && match != null && !literalPrefix(match).equals(strip) && !literalPrefix(match).startsWith(strip + "/")) {
             s.error("strip_prefix", "must be a prefix of match (" + match + ")");
         }
-        if (strip != null && (!strip.startsWith("/") || strip.endsWith("/") && strip.length() > 1)) {
+        if (strip != null && (!strip.startsWith("/") || strip.endsWith("/"))) {
             s.error("strip_prefix", "must start with / and not end with /");
         }
         Access access = s.choice("access", Access.class, Access.AUTHENTICATED);
