@@ -1,6 +1,7 @@
 package dev.gatehouse.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -35,7 +36,9 @@ import java.util.regex.Pattern;
  * {@link GatewayConfig} or throws a {@link ConfigException} listing every problem with its path.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // a repeated key would otherwise silently replace the first (a second "access: public" opening a route)
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ROUTE_PATTERN = Pattern.compile("/([A-Za-z0-9._~!$&'()+,=:@%-]+/|\\*/)*([A-Za-z0-9._~!$&'()+,=:@%-]+|\\*|\\*\\*)?");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
