@@ -73,7 +73,8 @@ public record AccessRule(AccessLevel level, Requirement requirement) {
         if (wanted != null && !Requirement.ANY_ORGANIZATION.equals(wanted) && !org.isNamed(wanted)) {
             return ORGANIZATION_REQUIRED;
         }
-        if (!requirement.organizationRoles().isEmpty() && !requirement.organizationRoles().contains(org.role())) {
+        if (!requirement.organizationRoles().isEmpty()
+                && (org.role() == null || !requirement.organizationRoles().contains(org.role()))) {
             return MISSING_ORGANIZATION_ROLE;
         }
         if (!org.permissions().containsAll(requirement.permissions())) {

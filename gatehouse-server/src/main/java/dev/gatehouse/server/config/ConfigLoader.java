@@ -1,6 +1,7 @@
 package dev.gatehouse.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -17,6 +18,7 @@ import dev.gatehouse.core.tokens.TemplateException;
 import dev.gatehouse.core.tokens.TokenTemplate;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +38,9 @@ import java.util.regex.Pattern;
  * {@link GatewayConfig} or throws a {@link ConfigException} listing every problem with its path.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // a repeated key would otherwise silently replace the first (a second "access: public" opening a route)
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ROUTE_PATTERN = Pattern.compile("/([A-Za-z0-9._~!$&'()+,=:@%-]+/|\\*/)*([A-Za-z0-9._~!$&'()+,=:@%-]+|\\*|\\*\\*)?");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -149,7 +153,8 @@ public final class ConfigLoader {
 
     private static HostPort hostPort(Section s, String key, String fallback) {
         String v = s.string(key, fallback);
-        if (v.equalsIgnoreCase("off") && key.equals("admin_listen")) {
+        // YAML 1.1 reads a bare off as the boolean false
+        if ((v.equalsIgnoreCase("off") || v.equals("false")) && key.equals("admin_listen")) {
             return null;
         }
         int colon = v.lastIndexOf(':');
@@ -241,7 +246,7 @@ public final class ConfigLoader {
             URI u = null;
             try {
                 u = new URI(o);
-            } catch (Exception e) {
+            } catch (URISyntaxException e) {
                 // reported below
             }
             if (u == null || u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty())) {
@@ -357,10 +362,11 @@ public final class ConfigLoader {
         }
         URI upstream = s.url("upstream", true);
         String strip = s.string("strip_prefix", null);
-        if (strip != null && match != null && !literalPrefix(match).startsWith(strip)) {
+        // whole segments only: stripping /api/bill from /api/billing/x would leave "ing/x", and / would leave "x"
+        if (strip != null && match != null && !literalPrefix(match).equals(strip) && !literalPrefix(match).startsWith(strip + "/")) {
             s.error("strip_prefix", "must be a prefix of match (" + match + ")");
         }
-        if (strip != null && (!strip.startsWith("/") || strip.endsWith("/") && strip.length() > 1)) {
+        if (strip != null && (!strip.startsWith("/") || strip.endsWith("/"))) {
             s.error("strip_prefix", "must start with / and not end with /");
         }
         Access access = s.choice("access", Access.class, Access.AUTHENTICATED);

@@ -15,13 +15,18 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = SIMPLE.matcher(text.trim());
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
-                case "m": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                default: return Duration.ofDays(n);
+            try {
+                long n = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "ms": return Duration.ofMillis(n);
+                    case "s": return Duration.ofSeconds(n);
+                    case "m": return Duration.ofMinutes(n);
+                    case "h": return Duration.ofHours(n);
+                    default: return Duration.ofDays(n);
+                }
+            } catch (ArithmeticException | NumberFormatException e) {
+                // too large for a long or a Duration: not a duration, reported with the key's path
+                return null;
             }
         }
         try {

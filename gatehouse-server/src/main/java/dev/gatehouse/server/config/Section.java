@@ -37,7 +37,8 @@ final class Section {
     }
 
     void error(String key, String message) {
-        context.errors.add((key.isEmpty() ? path : path(key)) + ": " + message);
+        String where = key.isEmpty() ? path : path(key);
+        context.errors.add((where.isEmpty() ? "(file)" : where) + ": " + message);
     }
 
     boolean has(String key) {

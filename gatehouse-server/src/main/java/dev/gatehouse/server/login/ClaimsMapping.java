@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Turns provider claims into the gateway's view of a user, following the configured dotted paths
  * ({@code identity.claims}). Each path is looked up in the ID token first, then in the access token when that is
- * a JWT (some providers, Keycloak among them, put roles only there).
+ * a JWT (some providers, Keycloak among them, put roles only there). A claim named by the whole path, dots and
+ * all, wins over walking into nested objects.
  *
  * <p>Organizations may be a list of ids, a list of objects ({@code id}, {@code slug}, {@code name}, {@code role},
  * {@code permissions}) or an object keyed by slug whose values hold the rest. The active organization is the
@@ -78,6 +79,13 @@ public final class ClaimsMapping {
     }
 
     private static Object walk(Map<String, Object> claims, String[] path) {
+        // a claim whose own name has dots (Auth0's namespaced "https://app.example.com/roles") is taken as is
+        if (path.length > 1 && claims != null) {
+            Object literal = claims.get(String.join(".", path));
+            if (literal != null) {
+                return literal;
+            }
+        }
         Object current = claims;
         for (String part : path) {
             if (!(current instanceof Map<?, ?> m)) {
