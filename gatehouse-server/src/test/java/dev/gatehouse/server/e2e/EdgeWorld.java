@@ -73,7 +73,20 @@ final class EdgeWorld implements AutoCloseable {
         try {
             edge.close();
         } finally {
-            h.close();
+            try {
+                h.close();
+            } finally {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    // The edge's logs hold authorization codes (spent, but still not worth leaving in /tmp).
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }
