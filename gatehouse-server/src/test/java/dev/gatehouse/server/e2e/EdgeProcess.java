@@ -59,7 +59,7 @@ final class EdgeProcess implements AutoCloseable {
         if (Files.isExecutable(binary)) {
             return;
         }
-        String message = testName + " needs " + binary + " (apt-get install " + debianPackage + ")";
+        String message = binary + " is not installed (apt-get install " + debianPackage + ")";
         if ("1".equals(System.getenv("GATEHOUSE_REQUIRE_SERVICES"))) {
             fail(message + "; GATEHOUSE_REQUIRE_SERVICES=1 makes a missing edge a failure");
         }

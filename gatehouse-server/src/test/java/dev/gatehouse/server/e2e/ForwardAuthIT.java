@@ -168,6 +168,18 @@ class ForwardAuthIT {
     }
 
     @Test
+    void headersOtherGatewaysTrustDoNotChangeTheDecision() throws Exception {
+        // X-Forwarded-Prefix (Traefik CVE-2026-35051) and health-checker User-Agents (oauth2-proxy CVE-2026-34457)
+        // have opened protected paths elsewhere; here only method, host and URI count.
+        for (String[] extra : List.of(new String[] {"X-Forwarded-Prefix", "/api/public"},
+                new String[] {"User-Agent", "kube-probe/1.29"}, new String[] {"User-Agent", "ELB-HealthChecker/2.0"})) {
+            HttpResponse<String> r = verify(h, "/auth/verify", "GET", "/api/billing/invoices", extra);
+            assertThat(r.statusCode()).as(extra[0] + ": " + extra[1]).isEqualTo(401);
+            assertThat(header(r, "Authorization")).isNull();
+        }
+    }
+
+    @Test
     void forwardedHostThatNoRouteServesIsRefusedWithoutAToken() throws Exception {
         // C-24: a route bound to a host must not answer for another host, and nothing is minted for it.
         Browser bob = h.user("bob").organization("acme", "org:admin", "org:billing:read").signIn();
