@@ -94,14 +94,6 @@ final class EdgeProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    int port() {
-        return port;
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
     /** What the edge printed on stdout and stderr so far. */
     String output() {
         return readQuietly(output);
