@@ -23,7 +23,8 @@ import java.util.Locale;
  * and {@code -Uri}, believed only from {@code forward_auth.trusted_proxies}; the decision is the proxy's own
  * ({@link Gatekeeper}). Answers: 200 with identity headers and the route's {@code Authorization}; 401 with
  * {@code X-Auth-Login-Url} (or 302 for navigations when {@code forward_auth.redirect_navigations} is on);
- * 403 for everything else refused, with {@code X-Auth-Reason}, because edges accept only 2xx, 401 and 403.
+ * 401 {@code token_invalid} for a rejected Bearer token; 403 for everything else refused, with {@code X-Auth-Reason},
+ * because edges accept only 2xx, 401 and 403.
  * Unknown query parameters are ignored (Caddy appends the original query string).
  */
 final class ForwardAuthEndpoint {
@@ -76,7 +77,10 @@ final class ForwardAuthEndpoint {
             } else {
                 Verdict.Refuse refuse = (Verdict.Refuse) verdict;
                 parts.metrics().denied(refuse.reason());
-                reply(req, refuse.status() == 503 ? 503 : 403, refuse.reason());
+                // A rejected Bearer token is "not authenticated" (401, without a login URL: a script cannot sign
+                // in); every other refusal is 403, because edges accept only 2xx, 401 and 403 (503 stays an error).
+                int status = refuse.status() == 401 || refuse.status() == 503 ? refuse.status() : 403;
+                reply(req, status, refuse.reason());
             }
         });
     }
