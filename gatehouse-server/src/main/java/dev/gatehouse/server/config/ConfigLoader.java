@@ -238,13 +238,13 @@ public final class ConfigLoader {
         List<String> listed = s.strings("allowed_origins", List.of());
         for (int i = 0; i < listed.size(); i++) {
             String o = listed.get(i);
-            URI u = URI.create("x:");
+            URI u = null;
             try {
                 u = new URI(o);
             } catch (Exception e) {
                 // reported below
             }
-            if (u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty())) {
+            if (u == null || u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty())) {
                 s.error("allowed_origins[" + i + "]", "not an origin (scheme://host[:port])");
             } else {
                 origins.add(o.toLowerCase(Locale.ROOT));
