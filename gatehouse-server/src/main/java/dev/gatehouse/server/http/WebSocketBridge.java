@@ -57,14 +57,17 @@ final class WebSocketBridge {
             }
             options.setSubProtocols(list);
         }
-        req.resume();
+        // The request stays paused until toWebSocket(): once its (empty) body has been read, Vert.x refuses the upgrade.
         client.connect(options).onComplete(connected -> {
             if (connected.failed()) {
+                req.resume();
                 parts.metrics().proxied(502);
                 Replies.problem(req, 502, "upstream_unavailable", "The service is unavailable.");
                 return;
             }
             WebSocket upstream = connected.result();
+            // Hold what the upstream says first (a greeting) until the browser's side exists to receive it.
+            upstream.pause();
             req.toWebSocket().onComplete(accepted -> {
                 if (accepted.failed()) {
                     upstream.close();
@@ -91,5 +94,6 @@ final class WebSocketBridge {
             untrack.run();
             browser.close();
         });
+        upstream.resume();
     }
 }
