@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 
 /** An address range such as {@code 10.0.0.0/8} or {@code ::1/128}; a bare address is a range of one. */
 public final class Cidr {
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
     private final byte[] network;
     private final int prefix;
 
@@ -24,7 +25,11 @@ public final class Cidr {
 
     public static Cidr parse(String text) {
         String[] parts = text.trim().split("/", 2);
-        if (!parts[0].matches("[0-9a-fA-F:.]+")) {
+        // only literals: InetAddress would look a hex-looking name ("cafe") up in DNS and read "10" or "1.2.3" as
+        // shorthand IPv4 (0.0.0.10, 1.2.0.3), trusting an address nobody meant
+        boolean v4 = parts[0].matches(OCTET + "(\\." + OCTET + "){3}");
+        boolean v6 = parts[0].contains(":") && parts[0].matches("[0-9a-fA-F:.]+");
+        if ((!v4 && !v6) || (parts.length == 2 && !parts[1].matches("\\d{1,3}"))) {
             throw new IllegalArgumentException("not an address: " + text);
         }
         try {

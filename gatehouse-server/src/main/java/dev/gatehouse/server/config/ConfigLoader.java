@@ -137,10 +137,13 @@ public final class ConfigLoader {
         Identity identity = identity(top.section("identity"));
         Csrf csrf = csrf(top.section("csrf"));
         GatewayConfig.Signing signing = signing(top.section("signing"));
-        Map<String, TokenTemplate> templates = templates(top.section("token_templates"));
+        Section templateSection = top.section("token_templates");
+        Map<String, TokenTemplate> templates = templates(templateSection);
+        // a template with its own errors still exists: a route naming it must not also be told it does not
+        Set<String> templateNames = Set.copyOf(templateSection.keys());
         GatewayConfig.ForwardAuth forwardAuth = forwardAuth(top.section("forward_auth"));
         List<Route> routes = new ArrayList<>();
-        if (!top.eachSection("routes", s -> routes.add(route(s, templates)))) {
+        if (!top.eachSection("routes", s -> routes.add(route(s, templateNames)))) {
             top.error("routes", "is required (at least one route)");
         }
         top.finish();
@@ -278,6 +281,13 @@ public final class ConfigLoader {
             Duration lifetime = s.duration("lifetime", TokenTemplate.DEFAULT_LIFETIME);
             Map<String, Object> claims = new java.util.LinkedHashMap<>(s.scalarMap("claims"));
             s.finish();
+            // standard claims the minter writes after the template's own: a template value would vanish (roles
+            // always, org whenever an organization is active), so it is refused like the reserved ones
+            for (String standard : List.of("org", "roles")) {
+                if (claims.remove(standard) != null) {
+                    s.error("claims." + standard, "is reserved and set by Gatehouse");
+                }
+            }
             try {
                 out.put(name, TokenTemplate.compile(name, audience, lifetime, claims));
             } catch (TemplateException e) {
@@ -305,7 +315,7 @@ public final class ConfigLoader {
         return new GatewayConfig.ForwardAuth(List.copyOf(proxies), redirect);
     }
 
-    private static TokenSpec token(Section route, Access access, Map<String, TokenTemplate> templates) {
+    private static TokenSpec token(Section route, Access access, Set<String> templates) {
         if (route.isMapping("token")) {
             Section t = route.section("token");
             String template = t.string("template", null);
@@ -320,7 +330,7 @@ public final class ConfigLoader {
                 return TokenSpec.NONE;
             }
             if (template != null) {
-                if (!templates.containsKey(template)) {
+                if (!templates.contains(template)) {
                     route.error("token.template", "no token template named " + template + " in token_templates");
                 }
                 return new TokenSpec.Template(template);
@@ -346,7 +356,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Route route(Section s, Map<String, TokenTemplate> templates) {
+    private static Route route(Section s, Set<String> templates) {
         String match = s.requiredString("match");
         if (match != null && !ROUTE_PATTERN.matcher(match).matches()) {
             s.error("match", "not a path pattern (e.g. /api/orders/**, /api/*/items, /health)");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.core.access.Requirement;
+import dev.gatehouse.core.tokens.TemplateContext;
+import dev.gatehouse.core.tokens.TokenTemplate;
 import dev.gatehouse.server.config.GatewayConfig.Access;
 import dev.gatehouse.server.config.GatewayConfig.ClientAuth;
 import dev.gatehouse.server.config.GatewayConfig.HostPort;
@@ -79,14 +81,36 @@ class ConfigLoaderTest {
                   client_secret: ${OIDC_CLIENT_SECRET}
                   client_auth: client_secret_post
                   scopes: [openid, profile, email]
-                  claims: { roles: realm_access.roles, organizations: orgs }
+                  claims: { roles: realm_access.roles, organizations: orgs, public_metadata: app_metadata }
                   refresh_before_expiry: 45s
                   clock_skew: 500ms
+                  bearer_audiences: [gatehouse, mobile-app]
                   post_logout_redirect: /goodbye
                 csrf:
                   header: X-Requested-By
                   allowed_origins: [https://Admin.Example.com, "http://localhost:3000"]
+                signing:
+                  algorithm: rs256
+                  key_file: /var/lib/gatehouse/signing-keys.json
+                  rotation: 7d
+                token_templates:
+                  billing:
+                    audience: billing-api
+                    lifetime: 5m
+                    claims: { email: "{{user.email}}" }
+                forward_auth:
+                  trusted_proxies: [10.0.0.0/8, "fd00::/8", 192.168.1.7]
+                  redirect_navigations: true
                 routes:
+                  - match: /api/reports/**
+                    upstream: http://127.0.0.1:9004
+                    access: optional
+                    bearer: true
+                    token: { exchange: { audience: reports-api, scope: "reports:read" } }
+                  - match: /api/invoices/**
+                    upstream: http://127.0.0.1:9005
+                    bearer: false
+                    token: { template: billing }
                   - match: /api/billing/**
                     upstream: http://127.0.0.1:9001/v1
                     strip_prefix: /api/billing
@@ -115,10 +139,21 @@ class ConfigLoaderTest {
         assertThat(c.session()).isEqualTo(new GatewayConfig.Session("memory", Duration.ofMinutes(30), Duration.ofHours(12), SameSite.STRICT));
         assertThat(c.identity()).isEqualTo(new Identity(URI.create("https://idp.example.com/realms/acme"), "gatehouse", "s3cret",
                 ClientAuth.CLIENT_SECRET_POST, null, List.of("openid", "profile", "email"),
-                Map.of("roles", "realm_access.roles", "organizations", "orgs"), Duration.ofSeconds(45), Duration.ofMillis(500),
-                List.of("gatehouse"), "/goodbye", false));
+                Map.of("roles", "realm_access.roles", "organizations", "orgs", "public_metadata", "app_metadata"),
+                Duration.ofSeconds(45), Duration.ofMillis(500), List.of("gatehouse", "mobile-app"), "/goodbye", false));
         assertThat(c.csrf()).isEqualTo(new GatewayConfig.Csrf("X-Requested-By", Set.of("https://admin.example.com", "http://localhost:3000")));
+        assertThat(c.signing()).isEqualTo(new GatewayConfig.Signing(GatewayConfig.Algorithm.RS256,
+                Path.of("/var/lib/gatehouse/signing-keys.json"), Duration.ofDays(7)));
+        assertThat(c.tokenTemplates()).containsOnlyKeys("billing");
+        TokenTemplate billing = c.tokenTemplates().get("billing");
+        assertThat(List.of(billing.name(), billing.audience(), billing.lifetime())).containsExactly("billing", "billing-api", Duration.ofMinutes(5));
+        assertThat(billing.claims()).containsOnlyKeys("email");
+        assertThat(c.forwardAuth()).isEqualTo(new GatewayConfig.ForwardAuth(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7"), true));
         assertThat(c.routes()).containsExactly(
+                new Route("/api/reports/**", null, Set.of(), URI.create("http://127.0.0.1:9004"), null, Access.OPTIONAL, Require.NONE,
+                        new TokenSpec.Exchange("reports-api", "reports:read"), true, Duration.ofSeconds(5), Duration.ofSeconds(30)),
+                new Route("/api/invoices/**", null, Set.of(), URI.create("http://127.0.0.1:9005"), null, Access.AUTHENTICATED, Require.NONE,
+                        new TokenSpec.Template("billing"), false, Duration.ofSeconds(5), Duration.ofSeconds(30)),
                 new Route("/api/billing/**", null, Set.of("GET", "POST"), URI.create("http://127.0.0.1:9001/v1"), "/api/billing",
                         Access.AUTHENTICATED, new Require(List.of("staff"), "acme", List.of("admin"), List.of("org:billing:read")),
                         TokenSpec.RELAY, false, Duration.ofSeconds(2), Duration.ofSeconds(10)),
@@ -145,6 +180,11 @@ class ConfigLoaderTest {
                 ClientAuth.CLIENT_SECRET_BASIC, null, List.of("openid", "profile", "email", "offline_access"), Map.of(),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), List.of("gatehouse"), "/", false));
         assertThat(c.csrf()).isEqualTo(new GatewayConfig.Csrf("X-CSRF", Set.of()));
+        assertThat(c.signing()).isEqualTo(new GatewayConfig.Signing(GatewayConfig.Algorithm.ES256,
+                Path.of("./data/signing-keys.json"), Duration.ofDays(30)));
+        assertThat(c.tokenTemplates()).isEmpty();
+        // ForwardAuth believes only a proxy on this machine unless told otherwise
+        assertThat(c.forwardAuth()).isEqualTo(new GatewayConfig.ForwardAuth(List.of("127.0.0.1/32", "::1/128"), false));
         // a route is authenticated unless it says otherwise
         assertThat(c.routes()).containsExactly(new Route("/api/**", null, Set.of(), URI.create("http://127.0.0.1:9001"), null,
                 Access.AUTHENTICATED, Require.NONE, TokenSpec.NONE, false, Duration.ofSeconds(5), Duration.ofSeconds(30)));
@@ -295,7 +335,7 @@ class ConfigLoaderTest {
                 "identity.issuer: must be https (set insecure_allow_http: true to allow plain http, for testing only)",
                 "identity.client_secret: is required with client_auth: client_secret_basic",
                 "identity.scopes: must include openid",
-                "identity.claims.groups: unknown claim mapping (known: email, name, organization, organizations, picture, roles, user_id)",
+                "identity.claims.groups: unknown claim mapping (known: email, name, organization, organizations, picture, public_metadata, roles, user_id)",
                 "csrf.header: not a header name",
                 "routes[0].acess: unknown key",
                 "routes[1].require: needs access: authenticated",
@@ -303,7 +343,7 @@ class ConfigLoaderTest {
                 "routes[2].strip_prefix: must be a prefix of match (/api/x/**)",
                 "routes[2].methods: unknown method FETCH",
                 "routes[3].match: not a path pattern (e.g. /api/orders/**, /api/*/items, /health)",
-                "routes[3].token: relay needs access: optional or authenticated");
+                "routes[3].token: a token needs access: optional or authenticated");
     }
 
     @Test
@@ -362,11 +402,19 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void tokenRelayNeedsAnIdentity() throws Exception {
+    void everyTokenModeNeedsAnIdentity() throws Exception {
+        // a public route has no session to relay, mint or exchange for
         assertThat(routeErrors("""
+                token_templates: { billing: { audience: billing-api } }
                 routes:
-                  - { match: /**, upstream: "http://127.0.0.1:9001", access: public, token: relay }
-                """)).containsExactly("routes[0].token: relay needs access: optional or authenticated");
+                  - { match: /a/**, upstream: "http://127.0.0.1:9001", access: public, token: relay }
+                  - { match: /b/**, upstream: "http://127.0.0.1:9001", access: public, token: { template: billing } }
+                  - { match: /c/**, upstream: "http://127.0.0.1:9001", access: public, token: { exchange: { audience: reports } } }
+                  - { match: /d/**, upstream: "http://127.0.0.1:9001", access: public, token: none }
+                """)).containsExactly(
+                "routes[0].token: a token needs access: optional or authenticated",
+                "routes[1].token: a token needs access: optional or authenticated",
+                "routes[2].token: a token needs access: optional or authenticated");
         assertThat(withRoutes("""
                 routes:
                   - { match: /**, upstream: "http://127.0.0.1:9001", access: optional, token: relay }
@@ -380,7 +428,7 @@ class ConfigLoaderTest {
                   - { match: /**, upstream: "http://127.0.0.1:9001", access: private, token: exchange }
                 """)).containsExactly(
                 "routes[0].access: must be one of public, optional, authenticated (got 'private')",
-                "routes[0].token: must be one of none, relay (got 'exchange')");
+                "routes[0].token: must be none, relay, {template: NAME} or {exchange: {audience: ..}} (got 'exchange')");
         assertThat(errors(IDENTITY + ROUTES + "session: { same_site: none }"))
                 .containsExactly("session.same_site: must be one of lax, strict (got 'none')");
     }
@@ -673,6 +721,292 @@ class ConfigLoaderTest {
         Path file = Files.writeString(dir.resolve("gatehouse.yaml"), IDENTITY + ROUTES);
 
         assertThat(new ConfigLoader(ENV::get).load(file).routes()).hasSize(1);
+    }
+
+    /** Placeholder values by dotted path, as the minter would supply them for one caller. */
+    private static TemplateContext context(Map<String, Object> values) {
+        return path -> values.get(String.join(".", path));
+    }
+
+    @Test
+    void templateClaimsAreCompiledAtLoadAndEvaluatedPerCaller() throws Exception {
+        TokenTemplate t = parse(IDENTITY + ROUTES + """
+                token_templates:
+                  billing:
+                    audience: billing-api
+                    claims:
+                      email: "{{user.email}}"
+                      plan: "{{ user.public_metadata.plan || 'free' }}"
+                      label: "{{org.slug}}/{{user.id}}"
+                      permissions: "{{org.permissions}}"
+                      tier: 3
+                      beta: true
+                      region: "${REGION:-eu}"
+                """).tokenTemplates().get("billing");
+
+        assertThat(t.lifetime()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(t.evaluate(context(Map.of("user.email", "ada@example.com", "user.id", "u1", "org.slug", "acme",
+                "org.permissions", List.of("org:billing:read"), "user.public_metadata.plan", "pro"))))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("email", "ada@example.com", "plan", "pro", "label", "acme/u1",
+                        "permissions", List.of("org:billing:read"), "tier", 3, "beta", true, "region", "eu"));
+        // without an organization or metadata: the fallback applies, a lone placeholder is left out, text keeps the rest
+        assertThat(t.evaluate(context(Map.of("user.id", "u2"))))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("plan", "free", "label", "/u2", "tier", 3, "beta", true, "region", "eu"));
+    }
+
+    @Test
+    void templateErrorsAreReportedAtTheirPathAllInOneParse() {
+        assertThat(errors(IDENTITY + ROUTES + """
+                token_templates:
+                  billing:
+                    audience: billing-api
+                    claims: { sub: "{{user.email}}" }
+                  reports:
+                    audience: reports-api
+                    claims: { plan: "{{user.plan}}" }
+                  brief:
+                    audience: brief-api
+                    lifetime: 4s
+                  long:
+                    audience: long-api
+                    lifetime: 2h
+                  nameless:
+                    lifetime: 30s
+                  broken:
+                    audience: broken-api
+                    claims: { email: "{{user.email" }
+                  shaped:
+                    audience: shaped-api
+                    claims: { tags: [a, b] }
+                """)).containsExactly(
+                "token_templates.billing.claims.sub: is reserved and set by Gatehouse",
+                "token_templates.reports.claims.plan: unknown placeholder user.plan (known: user.id, user.email, user.name, "
+                        + "user.picture, user.public_metadata.KEY, org.id, org.slug, org.name, org.role, org.permissions, session.id)",
+                "token_templates.brief.lifetime: must be between 5s and 60m (got 4s)",
+                "token_templates.long.lifetime: must be between 5s and 60m (got 7200s)",
+                "token_templates.nameless.audience: is required",
+                "token_templates.broken.claims.email: unclosed {{ in '{{user.email'",
+                "token_templates.shaped.claims.tags: must be a string, number or boolean");
+    }
+
+    @Test
+    void everyReservedClaimIsRefused() {
+        for (String claim : List.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "azp")) {
+            assertThat(errors(IDENTITY + ROUTES + "token_templates: { t: { audience: a, claims: { " + claim + ": x } } }"))
+                    .containsExactly("token_templates.t.claims." + claim + ": is reserved and set by Gatehouse");
+        }
+    }
+
+    @Test
+    void templatesMayNotSetTheOrgAndRolesClaimsGatehouseWritesItself() {
+        // the minter writes org and roles after the template's claims, so a template value would silently vanish
+        assertThat(errors(IDENTITY + ROUTES + """
+                token_templates:
+                  t: { audience: a, claims: { org: "{{org.slug}}", roles: "{{user.public_metadata.roles}}", plan: free } }
+                """)).containsExactly(
+                "token_templates.t.claims.org: is reserved and set by Gatehouse",
+                "token_templates.t.claims.roles: is reserved and set by Gatehouse");
+    }
+
+    @Test
+    void templateLifetimeBoundsAreInclusive() throws Exception {
+        GatewayConfig c = parse(IDENTITY + ROUTES + """
+                token_templates:
+                  shortest: { audience: a, lifetime: 5s }
+                  longest: { audience: b, lifetime: 1h }
+                  plain: { audience: c }
+                """);
+
+        assertThat(c.tokenTemplates().get("shortest").lifetime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.tokenTemplates().get("longest").lifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.tokenTemplates().get("plain").lifetime()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void routeNamingAnUnknownTemplateIsRefused() {
+        assertThat(routeErrors("""
+                token_templates: { billing: { audience: billing-api } }
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", token: { template: biling } }
+                """)).containsExactly("routes[0].token.template: no token template named biling in token_templates");
+        assertThat(routeErrors("""
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", token: { template: billing } }
+                """)).containsExactly("routes[0].token.template: no token template named billing in token_templates");
+    }
+
+    @Test
+    void routeNamingATemplateWithErrorsIsNotAlsoToldItIsMissing() {
+        // the template exists; a second, false "no token template named billing" would send the reader the wrong way
+        assertThat(routeErrors("""
+                token_templates: { billing: { audience: billing-api, lifetime: 2h } }
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", token: { template: billing } }
+                """)).containsExactly("token_templates.billing.lifetime: must be between 5s and 60m (got 7200s)");
+    }
+
+    @Test
+    void templateAndExchangeTogetherAreRefused() {
+        assertThat(routeErrors("""
+                token_templates: { billing: { audience: billing-api } }
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", token: { template: billing, exchange: { audience: x } } }
+                """)).containsExactly("routes[0].token: give either template or exchange, not both");
+    }
+
+    @Test
+    void exchangeNeedsAnAudience() throws Exception {
+        assertThat(routeErrors("""
+                routes:
+                  - { match: /a/**, upstream: "http://127.0.0.1:9001", token: { exchange: { scope: reports } } }
+                  - { match: /b/**, upstream: "http://127.0.0.1:9001", token: { exchange: { audience: "" } } }
+                  - { match: /c/**, upstream: "http://127.0.0.1:9001", token: { exchange: {} } }
+                """)).containsExactly(
+                "routes[0].token.exchange.audience: is required",
+                "routes[1].token.exchange.audience: is required",
+                "routes[2].token.exchange.audience: is required");
+        assertThat(withRoutes("""
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", token: { exchange: { audience: reports-api } } }
+                """).routes().get(0).token()).isEqualTo(new TokenSpec.Exchange("reports-api", null));
+    }
+
+    @Test
+    void tokenIsNoneRelayOrOneOfTheTwoMappings() {
+        assertThat(routeErrors("""
+                routes:
+                  - { match: /a/**, upstream: "http://127.0.0.1:9001", token: template }
+                  - { match: /b/**, upstream: "http://127.0.0.1:9001", token: billing }
+                  - { match: /c/**, upstream: "http://127.0.0.1:9001", token: {} }
+                  - { match: /d/**, upstream: "http://127.0.0.1:9001", token: { templat: billing } }
+                  - { match: /e/**, upstream: "http://127.0.0.1:9001", token: [relay] }
+                """)).containsExactly(
+                "routes[0].token: must be none, relay, {template: NAME} or {exchange: {audience: ..}} (got 'template')",
+                "routes[1].token: must be none, relay, {template: NAME} or {exchange: {audience: ..}} (got 'billing')",
+                "routes[2].token: must be none, relay, {template: NAME} or {exchange: {audience: ..}}",
+                "routes[3].token.templat: unknown key",
+                "routes[3].token: must be none, relay, {template: NAME} or {exchange: {audience: ..}}",
+                "routes[4].token: must be a single value");
+    }
+
+    @Test
+    void bearerNeedsARouteThatUsesIdentity() throws Exception {
+        assertThat(routeErrors("""
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", access: public, bearer: true }
+                """)).containsExactly("routes[0].bearer: needs access: optional or authenticated");
+        assertThat(routeErrors("""
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", bearer: yes please }
+                """)).containsExactly("routes[0].bearer: must be true or false");
+        assertThat(withRoutes("""
+                routes:
+                  - { match: /a/**, upstream: "http://127.0.0.1:9001", access: optional, bearer: true }
+                  - { match: /b/**, upstream: "http://127.0.0.1:9001", bearer: true }
+                  - { match: /c/**, upstream: "http://127.0.0.1:9001", access: public, bearer: false }
+                  - { match: /d/**, upstream: "http://127.0.0.1:9001" }
+                """).routes()).extracting(Route::bearer).containsExactly(true, true, false, false);
+    }
+
+    @Test
+    void bearerAudiencesDefaultToTheClientId() throws Exception {
+        assertThat(parse(IDENTITY + ROUTES).identity().bearerAudiences()).containsExactly("gatehouse");
+        assertThat(parse(IDENTITY + "  bearer_audiences: [mobile-app, cli]\n" + ROUTES).identity().bearerAudiences())
+                .containsExactly("mobile-app", "cli");
+        assertThat(parse(IDENTITY + "  bearer_audiences: mobile-app\n" + ROUTES).identity().bearerAudiences())
+                .containsExactly("mobile-app");
+    }
+
+    @Test
+    void publicMetadataClaimMappingIsAccepted() throws Exception {
+        assertThat(parse(IDENTITY + "  claims: { public_metadata: app_metadata }\n" + ROUTES).identity().claims())
+                .containsExactly(Map.entry("public_metadata", "app_metadata"));
+    }
+
+    @Test
+    void trustedProxiesMustBeAddressesOrCidrRanges() throws Exception {
+        assertThat(errors(IDENTITY + ROUTES + """
+                forward_auth:
+                  trusted_proxies: [10.0.0.0/8, proxy.internal, 10.0.0.0/33, "::1/129", 300.1.1.1, 10.0.0.0/x, ""]
+                """)).containsExactly(
+                "forward_auth.trusted_proxies[1]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[2]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[3]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[4]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[5]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[6]: not an address or CIDR range (e.g. 10.0.0.0/8)");
+        assertThat(parse(IDENTITY + ROUTES + "forward_auth: { trusted_proxies: \"172.16.0.0/12\" }").forwardAuth().trustedProxies())
+                .containsExactly("172.16.0.0/12");
+        assertThat(parse(IDENTITY + ROUTES + "forward_auth: { trusted_proxies: [\"::1\", \"fd00::/8\", 0.0.0.0/0] }")
+                .forwardAuth().trustedProxies()).containsExactly("::1", "fd00::/8", "0.0.0.0/0");
+    }
+
+    @Test
+    void trustedProxiesAreLiteralsNeverNamesOrShorthand() {
+        // "10" would be read as 0.0.0.10 and "1.2.3" as 1.2.0.3; "cafe" looks hexadecimal but would be looked up in DNS
+        assertThat(errors(IDENTITY + ROUTES + """
+                forward_auth:
+                  trusted_proxies: ["10", 1.2.3, cafe, dead.beef, 010.0.0.1, 10.0.0.0/+8]
+                """)).containsExactly(
+                "forward_auth.trusted_proxies[0]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[1]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[2]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[3]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[4]: not an address or CIDR range (e.g. 10.0.0.0/8)",
+                "forward_auth.trusted_proxies[5]: not an address or CIDR range (e.g. 10.0.0.0/8)");
+    }
+
+    @Test
+    void redirectNavigationsIsABoolean() throws Exception {
+        assertThat(parse(IDENTITY + ROUTES + "forward_auth: { redirect_navigations: true }").forwardAuth().redirectNavigations()).isTrue();
+        assertThat(errors(IDENTITY + ROUTES + "forward_auth: { redirect_navigations: sometimes }"))
+                .containsExactly("forward_auth.redirect_navigations: must be true or false");
+    }
+
+    @Test
+    void signingRotationIsAtLeastAnHour() throws Exception {
+        assertThat(errors(IDENTITY + ROUTES + "signing: { rotation: 59m }")).containsExactly("signing.rotation: must be at least 1h");
+        assertThat(errors(IDENTITY + ROUTES + "signing: { rotation: monthly }"))
+                .containsExactly("signing.rotation: not a duration (use e.g. 500ms, 30s, 30m, 12h)");
+        assertThat(parse(IDENTITY + ROUTES + "signing: { rotation: 1h }").signing().rotation()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void signingAlgorithmIsES256OrRS256() throws Exception {
+        assertThat(parse(IDENTITY + ROUTES + "signing: { algorithm: RS256 }").signing().algorithm()).isEqualTo(GatewayConfig.Algorithm.RS256);
+        assertThat(parse(IDENTITY + ROUTES + "signing: { algorithm: es256 }").signing().algorithm()).isEqualTo(GatewayConfig.Algorithm.ES256);
+        // symmetric keys would have to be shared with every service, and none is nothing at all
+        assertThat(errors(IDENTITY + ROUTES + "signing: { algorithm: HS256 }"))
+                .containsExactly("signing.algorithm: must be one of es256, rs256 (got 'HS256')");
+        assertThat(errors(IDENTITY + ROUTES + "signing: { algorithm: none }"))
+                .containsExactly("signing.algorithm: must be one of es256, rs256 (got 'none')");
+    }
+
+    @Test
+    void unknownKeysInTheNewSectionsAreReported() {
+        assertThat(errors(IDENTITY + """
+                signing: { algoritm: ES256 }
+                token_templates: { billing: { audience: a, lifetme: 30s } }
+                forward_auth: { trusted_proxy: [10.0.0.0/8] }
+                routes:
+                  - { match: /**, upstream: "http://127.0.0.1:9001", token: { exchange: { audeince: x, audience: y } } }
+                """)).containsExactlyInAnyOrder(
+                "signing.algoritm: unknown key",
+                "token_templates.billing.lifetme: unknown key",
+                "forward_auth.trusted_proxy: unknown key",
+                "routes[0].token.exchange.audeince: unknown key");
+    }
+
+    @Test
+    void newSectionsMustBeMappings() {
+        assertThat(errors(IDENTITY + ROUTES + """
+                signing: ES256
+                token_templates: [billing]
+                forward_auth: on
+                """)).containsExactlyInAnyOrder(
+                "signing: must be a mapping",
+                "token_templates: must be a mapping",
+                "forward_auth: must be a mapping");
     }
 
     @Test
