@@ -54,7 +54,8 @@ class LauncherIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
             Pattern serving = Pattern.compile("Gatehouse is serving (http://127\\.0\\.0\\.1:\\d+)");
             String base = null;
-            for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
+            String line;
+            while (base == null && (line = out.readLine()) != null) {
                 Matcher m = serving.matcher(line);
                 if (m.find()) {
                     base = m.group(1);

@@ -202,24 +202,10 @@ final class Section {
         return true;
     }
 
-    /** The mapping's own string entries, for free-form maps such as {@code claims}. */
+    /** The mapping's own entries as text, for free-form maps such as {@code claims}. */
     java.util.Map<String, String> stringMap(String key) {
-        JsonNode v = raw(key);
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        if (v == null) {
-            return out;
-        }
-        if (!v.isObject()) {
-            error(key, "must be a mapping");
-            return out;
-        }
-        v.fields().forEachRemaining(e -> {
-            if (!e.getValue().isValueNode()) {
-                error(key + "." + e.getKey(), "must be a single value");
-            } else {
-                out.put(e.getKey(), context.substitute(e.getValue().asText(), path(key) + "." + e.getKey()));
-            }
-        });
+        scalarMap(key).forEach((k, v) -> out.put(k, String.valueOf(v)));
         return out;
     }
 
