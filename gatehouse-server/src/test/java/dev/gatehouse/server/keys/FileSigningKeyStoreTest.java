@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.ECKey;
 import dev.gatehouse.server.config.GatewayConfig.Algorithm;
+import dev.gatehouse.server.e2e.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class FileSigningKeyStoreTest {
     void writeAValidKeyFile() throws Exception {
         file = dir.resolve("signing-keys.json");
         new SigningKeys(new FileSigningKeyStore(file), Algorithm.ES256, Duration.ofHours(1), Duration.ofMinutes(1),
-                new TestClock(Instant.parse("2026-01-01T00:00:00Z"))).start();
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))).start();
         original = Files.readString(file);
         privatePart = ((ECKey) new FileSigningKeyStore(file).load().get(0).key()).getD().toString();
     }
@@ -42,7 +43,7 @@ class FileSigningKeyStoreTest {
                         .doesNotContain(privatePart.substring(0, 12)));
         // And the gateway does not quietly replace a key file it cannot read.
         assertThatThrownBy(() -> new SigningKeys(new FileSigningKeyStore(file), Algorithm.ES256, Duration.ofHours(1),
-                Duration.ofMinutes(1), new TestClock(Instant.parse("2026-01-01T00:00:00Z"))).start())
+                Duration.ofMinutes(1), new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))).start())
                 .isInstanceOf(IOException.class);
         assertThat(Files.readString(file)).isEqualTo(content);
     }
