@@ -158,6 +158,17 @@ class BearerClientIT {
         assertRejected(tampered);
     }
 
+    @Test
+    void aMintedPerServiceTokenReplayedAsABearerIsRejected() throws Exception {
+        // J-10: a service holding a token Gatehouse made for it must not turn it into access through the gateway.
+        Browser alice = h.signInAs("replayer");
+        assertThat(alice.get("/api/web/x").status()).isEqualTo(200);
+        String minted = h.api.last().header("authorization").substring(7);
+        assertThat(SignedJWT.parse(minted).getJWTClaimsSet().getIssuer()).isEqualTo(h.baseUrl());
+
+        assertRejected(minted);
+    }
+
     private static void assertRejected(String token) {
         int seen = h.api.count();
         Browser.Response r = withBearer(h.browser(), "GET", "/api/mobile/orders", token);

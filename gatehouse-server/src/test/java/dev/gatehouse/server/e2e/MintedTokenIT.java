@@ -132,6 +132,9 @@ class MintedTokenIT {
         assertThat(c.getStringClaim("session")).isEqualTo(sid);
         assertThat(c.getStringClaim("label")).isEqualTo("user-alice");
         assertThat(c.getClaim("nonce")).as("never passable as an ID token").isNull();
+        // M-07: the standard claims and the template's own, nothing else (no provider token, no profile dump).
+        assertThat(c.getClaims().keySet()).containsExactlyInAnyOrder("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid",
+                "azp", "org", "roles", "email", "plan", "org_role", "permissions", "session", "label");
         assertThat(h.api.last().header("cookie")).isNull();
     }
 
