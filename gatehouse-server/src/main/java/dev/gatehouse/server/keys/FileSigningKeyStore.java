@@ -35,7 +35,18 @@ public final class FileSigningKeyStore implements SigningKeyStore {
         if (!Files.exists(file)) {
             return List.of();
         }
-        JsonNode root = JSON.readTree(file.toFile());
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // The parser's own message quotes the offending text, which may be private key material.
+            String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new IOException(file + ": not a valid signing key file (broken JSON" + line + ")");
+        }
+        if (root == null || !root.path("keys").isArray()) {
+            // Never overwrite a file we do not recognise with a fresh key.
+            throw new IOException(file + ": not a signing key file (no \"keys\" list)");
+        }
         List<StoredKey> keys = new ArrayList<>();
         for (JsonNode entry : root.path("keys")) {
             try {

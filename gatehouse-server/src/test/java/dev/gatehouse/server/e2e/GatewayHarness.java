@@ -44,7 +44,7 @@ public final class GatewayHarness implements AutoCloseable {
         provider.start(InetAddress.getByName("127.0.0.1"), 0);
         api = new EchoUpstream();
         spa = new EchoUpstream();
-        clock = new MutableClock(Instant.now());
+        clock = new MutableClock(b.clockStart != null ? b.clockStart : Instant.now());
         String yaml = b.yaml(this);
         config = new ConfigLoader(name -> null).parse(yaml);
         gateway = Gateway.start(config, clock, new SecureRandom()).get(30, TimeUnit.SECONDS);
@@ -196,6 +196,8 @@ public final class GatewayHarness implements AutoCloseable {
         private String issuerOverride;
         private String extraYaml = "";
         private java.nio.file.Path keyFile;
+        private String signingExtra = "";
+        private Instant clockStart;
 
         /** Extra top-level YAML (e.g. token_templates, forward_auth). */
         public Builder yaml(String topLevel) {
@@ -206,6 +208,18 @@ public final class GatewayHarness implements AutoCloseable {
         /** Where the gateway keeps its signing keys; a fresh temporary file unless set (to share keys across restarts). */
         public Builder keyFile(java.nio.file.Path file) {
             this.keyFile = file;
+            return this;
+        }
+
+        /** Extra lines for the {@code signing:} section (algorithm, rotation); the harness sets key_file. */
+        public Builder signing(String extraLines) {
+            this.signingExtra = extraLines;
+            return this;
+        }
+
+        /** Starts the harness clock at this instant instead of now, e.g. to restart a gateway past a key rotation. */
+        public Builder clockAt(Instant start) {
+            this.clockStart = start;
             return this;
         }
 
@@ -278,6 +292,7 @@ public final class GatewayHarness implements AutoCloseable {
                     indent(csrfExtra),
                     "signing:",
                     "  key_file: " + keyFile(),
+                    indent(signingExtra),
                     extraYaml,
                     "routes:",
                     r);
