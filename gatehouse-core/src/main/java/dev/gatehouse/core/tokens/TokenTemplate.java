@@ -11,8 +11,12 @@ import java.util.Set;
  */
 public record TokenTemplate(String name, String audience, Duration lifetime, Map<String, ClaimTemplate> claims) {
 
-    /** Claims the gateway sets itself; a template may not override them. */
-    public static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "azp");
+    /**
+     * Claims the gateway sets itself; a template may not override them. Beyond BRIEF §3.4's list, {@code org} and
+     * {@code roles} are standard claims of every minted token too: a template value would be replaced (or, for
+     * {@code org} without an active organization, misread by services expecting the object).
+     */
+    public static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "azp", "org", "roles");
     public static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
     public static final Duration MIN_LIFETIME = Duration.ofSeconds(5);
     public static final Duration MAX_LIFETIME = Duration.ofHours(1);

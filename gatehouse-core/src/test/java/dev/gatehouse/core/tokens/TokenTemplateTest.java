@@ -18,7 +18,7 @@ class TokenTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "azp"})
+    @ValueSource(strings = {"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "azp", "org", "roles"})
     void reservedClaimCannotBeSetByATemplate(String claim) {
         assertThatThrownBy(() -> compile(null, Map.of(claim, "x")))
                 .isInstanceOf(TemplateException.class)

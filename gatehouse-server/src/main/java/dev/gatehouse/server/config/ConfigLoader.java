@@ -281,13 +281,6 @@ public final class ConfigLoader {
             Duration lifetime = s.duration("lifetime", TokenTemplate.DEFAULT_LIFETIME);
             Map<String, Object> claims = new java.util.LinkedHashMap<>(s.scalarMap("claims"));
             s.finish();
-            // standard claims the minter writes after the template's own: a template value would vanish (roles
-            // always, org whenever an organization is active), so it is refused like the reserved ones
-            for (String standard : List.of("org", "roles")) {
-                if (claims.remove(standard) != null) {
-                    s.error("claims." + standard, "is reserved and set by Gatehouse");
-                }
-            }
             try {
                 out.put(name, TokenTemplate.compile(name, audience, lifetime, claims));
             } catch (TemplateException e) {
