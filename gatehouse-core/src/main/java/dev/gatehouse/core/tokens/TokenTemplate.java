@@ -1,7 +1,9 @@
 package dev.gatehouse.core.tokens;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,28 +26,33 @@ public record TokenTemplate(String name, String audience, Duration lifetime, Map
     /**
      * Compiles a template. {@code claims} values are strings (templates) or other scalars (literals).
      *
-     * @throws TemplateException with a message naming the claim at fault
+     * @throws TemplateException listing every problem, each naming the key at fault
      */
     public static TokenTemplate compile(String name, String audience, Duration lifetime, Map<String, Object> claims)
             throws TemplateException {
+        List<String> problems = new ArrayList<>();
         if (audience == null || audience.isBlank()) {
-            throw new TemplateException("audience: is required");
+            problems.add("audience: is required");
         }
         Duration life = lifetime == null ? DEFAULT_LIFETIME : lifetime;
         if (life.compareTo(MIN_LIFETIME) < 0 || life.compareTo(MAX_LIFETIME) > 0) {
-            throw new TemplateException("lifetime: must be between " + MIN_LIFETIME.toSeconds() + "s and "
+            problems.add("lifetime: must be between " + MIN_LIFETIME.toSeconds() + "s and "
                     + MAX_LIFETIME.toMinutes() + "m (got " + life.toSeconds() + "s)");
         }
         Map<String, ClaimTemplate> compiled = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : claims.entrySet()) {
             if (RESERVED.contains(e.getKey())) {
-                throw new TemplateException("claims." + e.getKey() + ": is reserved and set by Gatehouse");
+                problems.add("claims." + e.getKey() + ": is reserved and set by Gatehouse");
+                continue;
             }
             try {
                 compiled.put(e.getKey(), e.getValue() instanceof String s ? ClaimTemplate.parse(s) : ClaimTemplate.literal(e.getValue()));
             } catch (TemplateException bad) {
-                throw new TemplateException("claims." + e.getKey() + ": " + bad.getMessage());
+                problems.add("claims." + e.getKey() + ": " + bad.getMessage());
             }
+        }
+        if (!problems.isEmpty()) {
+            throw new TemplateException(problems);
         }
         return new TokenTemplate(name, audience, life, Map.copyOf(compiled));
     }

@@ -284,12 +284,13 @@ public final class ConfigLoader {
             try {
                 out.put(name, TokenTemplate.compile(name, audience, lifetime, claims));
             } catch (TemplateException e) {
-                String message = e.getMessage();
-                int colon = message.indexOf(": ");
-                if (colon > 0 && !message.substring(0, colon).contains(" ")) {
-                    s.error(message.substring(0, colon), message.substring(colon + 2));
-                } else {
-                    s.error("", message);
+                for (String message : e.problems()) {
+                    int colon = message.indexOf(": ");
+                    if (colon > 0 && !message.substring(0, colon).contains(" ")) {
+                        s.error(message.substring(0, colon), message.substring(colon + 2));
+                    } else {
+                        s.error("", message);
+                    }
                 }
             }
         }
