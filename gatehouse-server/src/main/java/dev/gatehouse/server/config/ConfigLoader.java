@@ -215,7 +215,10 @@ public final class ConfigLoader {
         } else if (secret == null || secret.isBlank()) {
             s.error("client_secret", "is required with client_auth: " + auth.name().toLowerCase(Locale.ROOT));
         }
-        List<String> scopes = s.strings("scopes", List.of("openid", "profile", "email", "offline_access"));
+        // No offline_access by default: some providers (Keycloak) then make an offline session that outlives the
+        // user's logout at the provider and sends no back-channel logout for it. Add it where the provider needs it
+        // to issue a refresh token (Auth0, Okta).
+        List<String> scopes = s.strings("scopes", List.of("openid", "profile", "email"));
         if (!scopes.contains("openid")) {
             s.error("scopes", "must include openid");
         }

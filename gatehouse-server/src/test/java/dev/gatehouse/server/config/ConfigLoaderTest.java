@@ -177,7 +177,7 @@ class ConfigLoaderTest {
         assertThat(c.adminListen()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(c.session()).isEqualTo(new GatewayConfig.Session("memory", Duration.ofMinutes(30), Duration.ofHours(12), SameSite.LAX));
         assertThat(c.identity()).isEqualTo(new Identity(URI.create("https://idp.example.com"), "gatehouse", "s3cret",
-                ClientAuth.CLIENT_SECRET_BASIC, null, List.of("openid", "profile", "email", "offline_access"), Map.of(),
+                ClientAuth.CLIENT_SECRET_BASIC, null, List.of("openid", "profile", "email"), Map.of(),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), List.of("gatehouse"), "/", false));
         assertThat(c.csrf()).isEqualTo(new GatewayConfig.Csrf("X-CSRF", Set.of()));
         assertThat(c.signing()).isEqualTo(new GatewayConfig.Signing(GatewayConfig.Algorithm.ES256,
