@@ -36,6 +36,8 @@ public final class GatewayServer implements AutoCloseable {
     public static CompletableFuture<GatewayServer> start(GatewayConfig config, java.util.function.IntFunction<ServerParts> partsForPort) {
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        org.slf4j.LoggerFactory.getLogger(GatewayServer.class).info("{} event loops, {} transport", loops,
+                vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
         String host = config.listen().host();
         // Port 0 picks a free port. Vert.x shares one random port among servers that ask for the same negative
         // port, so every event loop's server asks for -1 and they all end up on the first one's port.

@@ -68,13 +68,18 @@ public final class SessionCookie {
 
     /** The store key for a cookie value: unpadded base64url of its SHA-256. */
     public static String hash(String value) {
+        MessageDigest sha256 = SHA256.get();
+        return B64.encodeToString(sha256.digest(value.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    /** One digest per thread: looking the algorithm up in the provider list on every request costs more than hashing. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return B64.encodeToString(digest);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     public String set(String value) {
         return name + "=" + value + attributes;
