@@ -46,6 +46,7 @@ final class RemoteKeys implements KeySource {
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt = Instant.EPOCH;
     private volatile int fetches;
+    private Exception lastFailure;
 
     private record Snapshot(Map<String, JWK> keys, Instant fetchedAt) {
     }
@@ -86,25 +87,33 @@ final class RemoteKeys implements KeySource {
             if (current != seen && current != null) {
                 return current; // another thread fetched while this one waited
             }
-            if (current != null && now.isBefore(lastAttempt.plus(MIN_REFETCH))) {
-                return current;
+            if (now.isBefore(lastAttempt.plus(MIN_REFETCH))) {
+                return usable(current, now, lastFailure); // no second attempt inside the window, failed or not
             }
             lastAttempt = now;
             fetches++;
             try {
                 Snapshot fetched = new Snapshot(fetch(), now);
                 snapshot = fetched;
+                lastFailure = null;
                 return fetched;
             } catch (IOException | java.text.ParseException e) {
-                if (current != null && now.isBefore(current.fetchedAt().plus(MAX_STALE))) {
-                    return current;
-                }
-                throw new KeysUnavailableException("The issuer's keys cannot be fetched from " + uri, e);
+                lastFailure = e;
+                return usable(current, now, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                lastFailure = e;
                 throw new KeysUnavailableException("Interrupted while fetching keys", e);
             }
         }
+    }
+
+    /** The known keys while they are within {@link #MAX_STALE} of their fetch; otherwise keys are unavailable. */
+    private Snapshot usable(Snapshot current, Instant now, Exception failure) throws KeysUnavailableException {
+        if (current != null && now.isBefore(current.fetchedAt().plus(MAX_STALE))) {
+            return current;
+        }
+        throw new KeysUnavailableException("The issuer's keys cannot be fetched from " + uri, failure);
     }
 
     private Map<String, JWK> fetch() throws IOException, InterruptedException, java.text.ParseException {
