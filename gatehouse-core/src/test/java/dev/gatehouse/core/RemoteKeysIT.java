@@ -103,6 +103,19 @@ class RemoteKeysIT {
     }
 
     @Test
+    void aKeyReplacedUnderTheSameKidIsTheOnlyOneTrustedAfterTheTtl() throws Exception {
+        // Issuers that reuse a kid (e.g. "default") for a new key: the removed key must stop verifying, and the new
+        // one must start, even though the kid never changed.
+        ECKey replacement = key("k1");
+        Gatehouse g = gatehouse(jwks.url());
+        assertThat(reason(g, token(k1, "k1"))).isNull();
+        jwks.publish(replacement);
+        clock.advance(RemoteKeys.TTL);
+        assertThat(reason(g, token(replacement, "k1"))).isNull();
+        assertThat(reason(g, token(k1, "k1"))).isEqualTo(AuthReason.TOKEN_INVALID_SIGNATURE);
+    }
+
+    @Test
     void anUnknownKidRefetchesAndFindsARotatedKey() throws Exception {
         Gatehouse g = gatehouse(jwks.url());
         assertThat(reason(g, token(k1, "k1"))).isNull();
