@@ -64,6 +64,11 @@ class GatehouseFilterIT {
                     EmbeddedTomcat.filter(c, "gatehouse", new GatehouseFilter(unreachable), "/*");
                     EmbeddedTomcat.servlet(c, "echo", new EchoServlet(), "/*");
                 })
+                .context("/misordered", c -> {
+                    EmbeddedTomcat.filter(c, "signed-in", GatehouseFilter.requireAuth(), "/*");
+                    EmbeddedTomcat.filter(c, "gatehouse", new GatehouseFilter(gatehouse), "/*");
+                    EmbeddedTomcat.servlet(c, "echo", new EchoServlet(), "/*");
+                })
                 .start();
     }
 
@@ -180,6 +185,14 @@ class GatehouseFilterIT {
         assertThat(get("/staff/tools", "Authorization", bearer(admin())).statusCode()).isEqualTo(200);
         String adminNotStaff = issuer.token().audience("billing-api").organization("org_1", "acme", "admin").sign();
         assertThat(get("/staff/tools", "Authorization", bearer(adminNotStaff)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aGuardMappedBeforeTheGatehouseFilterFailsClosed() throws Exception {
+        // With no stored state the guard cannot know the caller: it must refuse, not let the request through.
+        HttpResponse<String> r = get("/misordered/anything", "Authorization", bearer(admin()));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(reached).hasValue(0);
     }
 
     @Test
