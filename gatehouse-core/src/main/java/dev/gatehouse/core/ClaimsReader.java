@@ -69,6 +69,9 @@ final class ClaimsReader {
             } catch (NumberFormatException e) {
                 return Set.of();
             }
+            if (mask.signum() < 0) {
+                return Set.of(); // a negative mask has every high bit set: malformed, not "all permissions"
+            }
             for (int bit = 0; bit < names.length; bit++) {
                 if (mask.testBit(bit)) {
                     out.add("org:" + orgFeatures.get(i) + ":" + names[bit].trim());

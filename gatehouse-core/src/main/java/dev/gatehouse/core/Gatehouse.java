@@ -191,7 +191,7 @@ public final class Gatehouse {
             if ((jwksUrl == null) == (pem == null)) {
                 throw new IllegalStateException("give exactly one of jwksUrl(...) and publicKeyPem(...)");
             }
-            if (jwksUrl != null && !jwksUrl.getScheme().toLowerCase(Locale.ROOT).matches("https?")) {
+            if (jwksUrl != null && (jwksUrl.getScheme() == null || !jwksUrl.getScheme().toLowerCase(Locale.ROOT).matches("https?"))) {
                 throw new IllegalStateException("jwksUrl must be http(s)");
             }
             if (algorithms.isEmpty()) {

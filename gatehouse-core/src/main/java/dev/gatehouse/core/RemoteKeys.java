@@ -3,18 +3,27 @@ package dev.gatehouse.core;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One issuer's JWKS, cached. Keys are refetched when the set is older than {@link #TTL}, and when a token names
@@ -37,6 +46,7 @@ final class RemoteKeys implements KeySource {
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt = Instant.EPOCH;
     private volatile int fetches;
+    private Exception lastFailure;
 
     private record Snapshot(Map<String, JWK> keys, Instant fetchedAt) {
     }
@@ -77,45 +87,109 @@ final class RemoteKeys implements KeySource {
             if (current != seen && current != null) {
                 return current; // another thread fetched while this one waited
             }
-            if (current != null && now.isBefore(lastAttempt.plus(MIN_REFETCH))) {
-                return current;
+            if (now.isBefore(lastAttempt.plus(MIN_REFETCH))) {
+                return usable(current, now, lastFailure); // no second attempt inside the window, failed or not
             }
             lastAttempt = now;
             fetches++;
             try {
                 Snapshot fetched = new Snapshot(fetch(), now);
                 snapshot = fetched;
+                lastFailure = null;
                 return fetched;
             } catch (IOException | java.text.ParseException e) {
-                if (current != null && now.isBefore(current.fetchedAt().plus(MAX_STALE))) {
-                    return current;
-                }
-                throw new KeysUnavailableException("The issuer's keys cannot be fetched from " + uri, e);
+                lastFailure = e;
+                return usable(current, now, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                lastFailure = e;
                 throw new KeysUnavailableException("Interrupted while fetching keys", e);
             }
         }
     }
 
+    /** The known keys while they are within {@link #MAX_STALE} of their fetch; otherwise keys are unavailable. */
+    private Snapshot usable(Snapshot current, Instant now, Exception failure) throws KeysUnavailableException {
+        if (current != null && now.isBefore(current.fetchedAt().plus(MAX_STALE))) {
+            return current;
+        }
+        throw new KeysUnavailableException("The issuer's keys cannot be fetched from " + uri, failure);
+    }
+
     private Map<String, JWK> fetch() throws IOException, InterruptedException, java.text.ParseException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("JWKS endpoint answered HTTP " + response.statusCode());
+        // The request timeout of java.net.http stops at the headers; a body that stalls would hold the fetch lock
+        // (and so every request) forever. The whole exchange is bounded here instead.
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request,
+                info -> info.statusCode() == 200 ? new LimitedBody(MAX_BYTES) : HttpResponse.BodySubscribers.replacing(null));
+        HttpResponse<byte[]> response;
+        try {
+            response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("JWKS fetch took longer than " + timeout);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("JWKS endpoint answered HTTP " + response.statusCode());
+        }
+        Map<String, JWK> keys = new HashMap<>();
+        for (JWK k : JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8)).getKeys()) {
+            if (k.getKeyID() != null && !k.isPrivate() && (k.getKeyUse() == null || k.getKeyUse() == KeyUse.SIGNATURE)) {
+                keys.put(k.getKeyID(), k);
             }
-            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw new IOException("JWKS larger than " + MAX_BYTES + " bytes");
-            }
-            Map<String, JWK> keys = new HashMap<>();
-            for (JWK k : JWKSet.parse(new String(bytes, StandardCharsets.UTF_8)).getKeys()) {
-                if (k.getKeyID() != null && !k.isPrivate() && (k.getKeyUse() == null || k.getKeyUse() == KeyUse.SIGNATURE)) {
-                    keys.put(k.getKeyID(), k);
+        }
+        return Map.copyOf(keys);
+    }
+
+    /** Collects a body of at most {@code limit} bytes; a longer one fails as soon as it passes the limit. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        LimitedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer b : buffers) {
+                if (result.isDone()) {
+                    return;
                 }
+                if (out.size() + b.remaining() > limit) {
+                    subscription.cancel();
+                    result.completeExceptionally(new IOException("JWKS larger than " + limit + " bytes"));
+                    return;
+                }
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                out.write(bytes, 0, bytes.length);
             }
-            return Map.copyOf(keys);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
         }
     }
 }

@@ -39,10 +39,14 @@ final class TokenVerifier {
     private final Set<JWSAlgorithm> algorithms;
     private final KeySource keys;
     private final Clock clock;
-    private final Map<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    private final Map<VerifierKey, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     record Verified(Auth auth, Instant expiresAt) {
+    }
+
+    /** By key material, not by kid: an issuer may publish a new key under an old kid, and the old key must go. */
+    private record VerifierKey(JWK key, JWSAlgorithm alg) {
     }
 
     TokenVerifier(String issuer, Set<String> audiences, Set<String> authorizedParties, Duration leeway,
@@ -146,7 +150,7 @@ final class TokenVerifier {
 
     /** A verifier for this key and algorithm, made once per key; a key of the wrong family is refused. */
     private JWSVerifier verifier(JWK key, JWSAlgorithm alg) throws InvalidTokenException, JOSEException {
-        String cacheKey = (key.getKeyID() == null ? "(fixed)" : key.getKeyID()) + "/" + alg.getName();
+        VerifierKey cacheKey = new VerifierKey(key, alg);
         JWSVerifier v = verifiers.get(cacheKey);
         if (v != null) {
             return v;

@@ -127,6 +127,9 @@ public final class TestIssuer implements AutoCloseable {
         private Duration lifetime = Duration.ofSeconds(60);
         private String issuer = TestIssuer.this.issuer();
 
+        private TokenBuilder() {
+        }
+
         public TokenBuilder subject(String sub) {
             this.subject = sub;
             return this;
