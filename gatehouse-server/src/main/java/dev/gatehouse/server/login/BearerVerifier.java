@@ -23,11 +23,15 @@ import java.util.concurrent.CompletionStage;
 /**
  * Verifies {@code Authorization: Bearer} access tokens that the configured provider issued to mobile apps and
  * scripts: signature against the provider's JWKS (asymmetric algorithms only), exact issuer, an audience from
- * {@code identity.bearer_audiences}, {@code exp} required. A verified token is remembered (by its hash) until it
+ * {@code identity.bearer_audiences}, {@code exp} required; ID tokens (which carry {@code nonce}, {@code at_hash} or
+ * {@code c_hash}) are refused even though their audience is the client id. A verified token is remembered (by its hash) until it
  * expires, so a client's repeated calls cost one hash lookup. Failures are a 401, never a 503, unless the keys
  * cannot be fetched.
  */
 public final class BearerVerifier {
+    /** Claims only ID tokens carry (OpenID Connect Core §2, §3.1.3.6, §3.3.2.11). */
+    private static final List<String> ID_TOKEN_ONLY = List.of("nonce", "at_hash", "c_hash");
+
     private final OidcClient oidc;
     private final ClaimsMapping claims;
     private final List<String> audiences;
@@ -75,6 +79,11 @@ public final class BearerVerifier {
             try {
                 JWTClaimsSet set = processor().process(token, null);
                 Map<String, Object> all = set.getClaims();
+                if (ID_TOKEN_ONLY.stream().anyMatch(all::containsKey)) {
+                    // An ID token is addressed to this client too, but it proves a sign-in, not a grant: and the
+                    // ended session's ID token is handed to the browser as id_token_hint at logout.
+                    throw new LoginException(401, "token_invalid", "An ID token is not an access token.");
+                }
                 Verified v = new Verified(claims.map(all, Map.of()), set.getExpirationTime().toInstant(), "bearer:" + key);
                 verified.put(key, v);
                 return v;

@@ -169,6 +169,24 @@ class BearerClientIT {
         assertRejected(minted);
     }
 
+    @Test
+    void theIdTokenHandedOutAtLogoutIsNotAcceptedAsABearer() throws Exception {
+        // J-09: the logout answer gives the browser the ended session's ID token (id_token_hint); its audience is the
+        // client id, like a provider access token's, so only its ID-token claims tell it apart. It must not work.
+        Browser bob = h.signInAs("hinted");
+        Browser.Response logout = bob.post("/auth/logout", null);
+        assertThat(logout.status()).isEqualTo(200);
+        String url = new JsonObject(logout.body()).getString("logoutUrl");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id_token_hint=([^&]+)").matcher(url);
+        assertThat(m.find()).as("the end-session URL carries id_token_hint").isTrue();
+        String idToken = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(signedByProvider(idToken)).isTrue();
+        assertThat(SignedJWT.parse(idToken).getJWTClaimsSet().getAudience()).contains(GatewayHarness.CLIENT_ID);
+
+        assertRejected(idToken);
+        assertRejected(forged(h.issuer(), claims("sub", "x", "aud", GatewayHarness.CLIENT_ID, "at_hash", "abc"), Duration.ofMinutes(5)));
+    }
+
     private static void assertRejected(String token) {
         int seen = h.api.count();
         Browser.Response r = withBearer(h.browser(), "GET", "/api/mobile/orders", token);
