@@ -1,6 +1,8 @@
 package dev.gatehouse.identity.store;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +41,31 @@ public record DatabaseSettings(String url, String user, String password, int max
 
     public boolean isH2() {
         return url.startsWith("jdbc:h2:");
+    }
+
+    /**
+     * The file of an H2 file database ({@code jdbc:h2:file:./data/gatehouse} or {@code jdbc:h2:./data/gatehouse}),
+     * without H2's {@code .mv.db} suffix; empty for in-memory and server URLs and for PostgreSQL.
+     */
+    public Optional<Path> h2File() {
+        if (!isH2()) {
+            return Optional.empty();
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        int options = rest.indexOf(';');
+        if (options >= 0) {
+            rest = rest.substring(0, options);
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        } else if (rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:") || rest.startsWith("zip:")
+                || rest.isEmpty()) {
+            return Optional.empty();
+        }
+        if (rest.startsWith("~")) {
+            rest = System.getProperty("user.home") + rest.substring(1);
+        }
+        return Optional.of(Path.of(rest));
     }
 
     /** The URL with any {@code password=} parameter blanked out, for messages and logs. */

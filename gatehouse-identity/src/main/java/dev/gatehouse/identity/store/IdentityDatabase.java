@@ -2,6 +2,11 @@ package dev.gatehouse.identity.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -38,6 +44,7 @@ public final class IdentityDatabase implements AutoCloseable {
 
     /** Connects and migrates; {@link StoreUnavailableException} with the reason when either fails. */
     public static IdentityDatabase open(DatabaseSettings settings) {
+        createOwnerOnlyDirectory(settings);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
         if (settings.user() != null) {
@@ -72,6 +79,30 @@ public final class IdentityDatabase implements AutoCloseable {
             dataSource.close();
             throw new StoreUnavailableException("cannot migrate the identity database " + settings.redactedUrl() + ": "
                     + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The directory of an H2 file database holds password hashes: when it does not exist yet, create it readable
+     * by the owner only (on file systems that have POSIX permissions). An existing directory is left as it is.
+     */
+    private static void createOwnerOnlyDirectory(DatabaseSettings settings) {
+        Optional<Path> file = settings.h2File();
+        if (file.isEmpty()) {
+            return;
+        }
+        Path dir = file.get().toAbsolutePath().getParent();
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot create the directory " + dir + " for the identity database: " + e, e);
         }
     }
 
