@@ -57,7 +57,7 @@ final class JdbcOrganizationStore implements OrganizationStore {
                 ps.setString(1, org.id().value());
                 ps.setString(2, org.slug());
                 ps.setString(3, org.name());
-                ps.setString(4, MetadataJson.write(org.metadata()));
+                ps.setString(4, MetadataJson.write(org.metadata(), "metadata"));
                 ps.setObject(5, timestamp(now));
                 ps.setObject(6, timestamp(now));
                 ps.executeUpdate();
@@ -89,7 +89,7 @@ final class JdbcOrganizationStore implements OrganizationStore {
                     "UPDATE organizations SET slug = ?, name = ?, metadata = ?, updated_at = ? WHERE id = ?")) {
                 ps.setString(1, org.slug());
                 ps.setString(2, org.name());
-                ps.setString(3, MetadataJson.write(org.metadata()));
+                ps.setString(3, MetadataJson.write(org.metadata(), "metadata"));
                 ps.setObject(4, timestamp(now));
                 ps.setString(5, org.id().value());
                 if (ps.executeUpdate() == 0) {

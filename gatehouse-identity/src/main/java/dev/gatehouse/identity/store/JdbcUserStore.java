@@ -48,9 +48,9 @@ final class JdbcUserStore implements UserStore {
                 ps.setString(4, user.name());
                 ps.setString(5, user.picture());
                 ps.setString(6, user.passwordHash());
-                ps.setString(7, MetadataJson.write(user.publicMetadata()));
-                ps.setString(8, MetadataJson.write(user.privateMetadata()));
-                ps.setString(9, MetadataJson.write(user.unsafeMetadata()));
+                ps.setString(7, MetadataJson.write(user.publicMetadata(), "publicMetadata"));
+                ps.setString(8, MetadataJson.write(user.privateMetadata(), "privateMetadata"));
+                ps.setString(9, MetadataJson.write(user.unsafeMetadata(), "unsafeMetadata"));
                 ps.setObject(10, timestamp(now));
                 ps.setObject(11, timestamp(now));
                 ps.setNull(12, Types.TIMESTAMP_WITH_TIMEZONE);
@@ -94,9 +94,9 @@ final class JdbcUserStore implements UserStore {
                 ps.setBoolean(3, user.emailVerified());
                 ps.setString(4, user.name());
                 ps.setString(5, user.picture());
-                ps.setString(6, MetadataJson.write(user.publicMetadata()));
-                ps.setString(7, MetadataJson.write(user.privateMetadata()));
-                ps.setString(8, MetadataJson.write(user.unsafeMetadata()));
+                ps.setString(6, MetadataJson.write(user.publicMetadata(), "publicMetadata"));
+                ps.setString(7, MetadataJson.write(user.privateMetadata(), "privateMetadata"));
+                ps.setString(8, MetadataJson.write(user.unsafeMetadata(), "unsafeMetadata"));
                 ps.setObject(9, timestamp(now));
                 ps.setString(10, user.id().value());
                 requireOne(ps.executeUpdate(), user.id());

@@ -14,6 +14,7 @@ import java.util.Optional;
  * Organizations (unique slug), memberships with a role, and the instance's role catalog. Blocking: never call on
  * an event loop. Implementations are thread-safe; every method is one transaction. Memberships are read with
  * the permissions their role grants at that moment (see {@link RoleCatalog}).
+ * Each metadata may be at most 65,536 characters as JSON; more is an {@link IllegalArgumentException}.
  */
 public interface OrganizationStore {
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 /**
  * Users, by id and by email (compared case-insensitively). Blocking: never call on an event loop.
  * Implementations are thread-safe; every method is one transaction.
+ * Each metadata may be at most 65,536 characters as JSON; more is an {@link IllegalArgumentException}.
  */
 public interface UserStore {
 

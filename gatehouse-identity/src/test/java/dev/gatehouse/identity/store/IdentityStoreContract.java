@@ -177,6 +177,15 @@ abstract class IdentityStoreContract {
         assertThat(again.publicMetadata()).isEqualTo(changed);
         assertThat(again.privateMetadata()).isEqualTo(privateMetadata);
         assertThat(again.unsafeMetadata().isEmpty()).isTrue();
+
+        // Oversized metadata is the caller's mistake, refused before the database sees it.
+        Metadata huge = Metadata.of(Map.of("blob", "x".repeat(70_000)));
+        assertThatThrownBy(() -> users.update(again.withUnsafeMetadata(huge)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unsafeMetadata is larger than 65536 characters as JSON");
+        assertThatThrownBy(() -> users.create(NewUser.withEmail("huge@example.com").publicMetadata(huge)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(users.findByEmail("huge@example.com")).isEmpty();
     }
 
     @Test
