@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code gatehouse serve|check --config FILE}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "A self-hosted authentication gateway (Backend-for-Frontend).",
-        subcommands = {GatehouseCommand.Serve.class, GatehouseCommand.Check.class})
+        subcommands = {GatehouseCommand.Serve.class, GatehouseCommand.Check.class, UsersCommand.class, OrgsCommand.class})
 public final class GatehouseCommand implements Runnable {
 
     @CommandLine.Spec
