@@ -78,11 +78,15 @@ final class AuthorizeFlow {
             return fail(redirectUri, state, OAuth2Error.INVALID_REQUEST.setDescription("code_challenge_method must be S256"));
         }
         Set<String> scope = new LinkedHashSet<>();
+        // Scopes this provider does not know (offline_access, a custom one) are left out of the grant, not refused:
+        // the token response says what was granted.
         for (String s : String.valueOf(r.get("scope")).trim().split(" +")) {
-            if (!SCOPES.contains(s)) {
-                return fail(redirectUri, state, OAuth2Error.INVALID_SCOPE.setDescription("supported scopes: openid profile email"));
+            if (SCOPES.contains(s)) {
+                scope.add(s);
             }
-            scope.add(s);
+        }
+        if (scope.isEmpty()) {
+            return fail(redirectUri, state, OAuth2Error.INVALID_SCOPE.setDescription("supported scopes: openid profile email"));
         }
         Set<String> prompt = Set.of(r.get("prompt") == null ? new String[0] : r.get("prompt").trim().split(" +"));
         if (!Set.of("none", "login", "consent", "select_account").containsAll(prompt)

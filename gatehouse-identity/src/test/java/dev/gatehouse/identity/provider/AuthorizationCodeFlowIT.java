@@ -226,4 +226,22 @@ class AuthorizationCodeFlowIT {
         assertThat(new TestBrowser().get(h.endpoint("/jwks")).body()).contains(kid);
         assertThat(List.of(h.provider.keys().publicKeys().getKeyByKeyId(kid))).isNotEmpty();
     }
+    @Test
+    void unknownScopesAreLeftOutOfTheGrantAndOnlyUnknownScopesAreRefused() throws Exception {
+        TestBrowser browser = new TestBrowser();
+        ProviderHarness.Attempt attempt = h.attempt();
+        URI extra = URI.create(attempt.uri().toString().replace("scope=openid", "scope=openid+offline_access"));
+        TestBrowser.Page toSignIn = browser.get(extra);
+        TestBrowser.Page form = browser.get(toSignIn.location());
+        TestBrowser.Page callback = browser.post(h.endpoint("/sign-in"), TestBrowser.fields("csrf", form.hidden("csrf"),
+                "tx", form.hidden("tx"), "email", "bob@example.com", "password", ProviderHarness.PASSWORD));
+        AuthorizationCode code = h.code(callback, attempt);
+        var tokens = ProviderHarness.parse(h.redeem(code, attempt.verifier())).toSuccessResponse().getTokens();
+        assertThat(tokens.getAccessToken().getScope().toStringList()).containsExactlyInAnyOrder("openid", "profile", "email");
+
+        String onlyUnknown = h.attempt().uri().toString().replaceAll("scope=[^&]*", "scope=calendar");
+        TestBrowser.Page refused = browser.get(URI.create(onlyUnknown));
+        assertThat(AuthorizationResponse.parse(refused.location()).toErrorResponse().getErrorObject().getCode())
+                .isEqualTo("invalid_scope");
+    }
 }
