@@ -58,7 +58,7 @@ final class ProviderRoutes {
             case "/.well-known/openid-configuration" -> json(req, get, p.discoveryJson());
             case "/jwks" -> json(req, get, p.jwksJson());
             case "/assets/gatehouse.css" -> css(req, get);
-            case "/authorize" -> browser(req, get, false, p::authorize, null);
+            case "/authorize" -> browser(req, get, post, p::authorize, p::authorize);
             case "/sign-in" -> browser(req, get, post, p::signInPage, p::signIn);
             case "/sign-up" -> browser(req, get, post, p::signUpPage, p::signUp);
             case "/choose-organization" -> browser(req, get, post, p::chooseOrganizationPage, p::chooseOrganization);
