@@ -280,4 +280,14 @@ class HostedPagesIT {
         assertThat(forced.status()).isEqualTo(200);
         assertThat(forced.location()).isNull();
     }
+    @Test
+    void oversizedBodiesAndWrongMethodsAreRefusedBeforeAnyWork() {
+        TestBrowser browser = new TestBrowser();
+        TestBrowser.Page huge = browser.post(h.endpoint("/sign-in"), TestBrowser.fields("email", "x".repeat(70_000)));
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(browser.get(h.endpoint("/token")).status()).isEqualTo(405);
+        TestBrowser.Page missing = browser.get(h.endpoint("/.env"));
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).contains("There is no page here.");
+    }
 }
