@@ -72,7 +72,11 @@ def main():
     jars = {}
     method, body = "GET", None
     for _ in range(MAX_STEPS):
-        status, location, page = request(method, url, jars, body)
+        try:
+            status, location, page = request(method, url, jars, body)
+        except OSError as e:
+            print(f"sign-in failed: cannot reach {url}: {e}", file=sys.stderr)
+            return 1
         method, body = "GET", None
         if 300 <= status < 400 and location:
             url = urllib.parse.urljoin(url, location)
