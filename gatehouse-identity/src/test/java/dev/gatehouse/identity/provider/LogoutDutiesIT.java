@@ -111,6 +111,8 @@ class LogoutDutiesIT {
         String gatewayToken = signInToGateway(browser);
         String mailToken = signInTo(browser, "mail");
         assertThat(sid(gatewayToken)).isNotBlank().isEqualTo(sid(mailToken));
+        assertThat(SignedJWT.parse(gatewayToken).getHeader().getType().toString()).as("an ID token is never typed at+jwt")
+                .isEqualTo("JWT");
         endSession(browser, gatewayToken);
         assertThat(SignedJWT.parse(gateway.next()).getJWTClaimsSet().getStringClaim("sid")).isEqualTo(sid(gatewayToken));
     }
