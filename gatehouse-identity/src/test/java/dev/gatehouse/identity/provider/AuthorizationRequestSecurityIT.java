@@ -132,6 +132,7 @@ class AuthorizationRequestSecurityIT {
 
     @Test
     void anUnknownClientGetsAnErrorPageEvenWithAnotherClientsRegisteredRedirectUri() {
+        // A client id is looked up exactly; an unknown one has no URI to send errors to, so nothing is redirected.
         TestBrowser browser = new TestBrowser();
         for (String client : List.of("nobody", "GATEWAY", "gateway ", "")) {
             TestBrowser.Page page = browser.get(URI.create(h.attempt().uri().toString()

@@ -275,6 +275,7 @@ class HostedPagesSecurityIT {
 
     @Test
     void aPostLogoutRedirectUriDifferingFromTheRegisteredOneInAnyByteIsRefusedAndEndsNothing() throws Exception {
+        // RP-initiated logout must not become an open redirector, on the link (with or without a hint) or the form.
         TestBrowser browser = new TestBrowser();
         ProviderHarness.Attempt attempt = h.attempt();
         OIDCTokenResponse tokens = tokens(h.signIn(browser, attempt, "bob@example.com", ProviderHarness.PASSWORD), attempt);

@@ -104,6 +104,7 @@ class LogoutDutiesIT {
 
     @Test
     void discoveryAdvertisesSessionLogoutAndEveryIdTokenCarriesTheSid() throws Exception {
+        // BCL §2.1: clients rely on the sid they were given to know which of their sessions a logout token ends.
         OIDCProviderMetadata m = OIDCProviderMetadata.parse(new TestBrowser().get(h.endpoint("/.well-known/openid-configuration")).body());
         assertThat(m.supportsBackChannelLogout()).isTrue();
         assertThat(m.supportsBackChannelLogoutSession()).isTrue();
