@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Authorization codes in memory, keyed by their hash, valid for {@value #LIFETIME_SECONDS} seconds and single
  * use: {@link #redeem} swaps the entry for a {@link Redeemed} marker atomically, so of two concurrent
- * redemptions exactly one gets the grant, and a second redemption learns which refresh-token family to revoke.
+ * redemptions exactly one gets the grant, and a second redemption learns which refresh-token family and access
+ * token to revoke.
  * Bounded. Thread-safe.
  */
 final class AuthorizationCodes {
@@ -23,8 +24,11 @@ final class AuthorizationCodes {
     record Issued(Grant grant, URI redirectUri, String codeChallenge) implements Entry {
     }
 
-    /** A code already exchanged; {@code familyId} is the refresh-token family it started (null when none). */
-    record Redeemed(String sessionId, String familyId) implements Entry {
+    /**
+     * A code already exchanged; {@code familyId} is the refresh-token family and {@code accessTokenId} the
+     * access token's {@code jti} its first exchange was to get (null when none), revoked if it comes back.
+     */
+    record Redeemed(String sessionId, String familyId, String accessTokenId) implements Entry {
     }
 
     private final SecureRandom random;
@@ -47,13 +51,14 @@ final class AuthorizationCodes {
 
     /**
      * The entry the code had before this call: an {@link Issued} the first time (now marked redeemed with
-     * {@code familyId}), a {@link Redeemed} after that, null for an unknown or expired code.
+     * {@code familyId} and {@code accessTokenId}), a {@link Redeemed} after that, null for an unknown or expired
+     * code.
      */
-    Entry redeem(String code, String familyId) {
+    Entry redeem(String code, String familyId, String accessTokenId) {
         AtomicReference<Entry> before = new AtomicReference<>();
         codes.asMap().computeIfPresent(Secrets.hash(code), (k, e) -> {
             before.set(e);
-            return e instanceof Issued issued ? new Redeemed(issued.grant().sessionId(), familyId) : e;
+            return e instanceof Issued issued ? new Redeemed(issued.grant().sessionId(), familyId, accessTokenId) : e;
         });
         return before.get();
     }

@@ -1,5 +1,7 @@
 package dev.gatehouse.identity.provider;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationErrorResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationSuccessResponse;
@@ -31,7 +33,7 @@ final class AuthorizeFlow {
     static final Set<String> SCOPES = Set.of("openid", "profile", "email");
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final List<String> SINGLE = List.of("response_type", "client_id", "redirect_uri", "scope", "state",
-            "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "response_mode");
+            "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "response_mode", "id_token_hint");
 
     private final ProviderCore core;
 
@@ -101,11 +103,22 @@ final class AuthorizeFlow {
                 return fail(redirectUri, state, OAuth2Error.INVALID_REQUEST.setDescription("max_age must be a number"));
             }
         }
+        // OIDC Core §3.1.2.2: a hint naming another user than the one signed in here must not get that user's
+        // code; it asks for the password instead (login_required with prompt=none). An expired hint still names.
+        String hintedSubject = null;
+        if (r.get("id_token_hint") != null) {
+            Optional<JWTClaimsSet> hint = core.minter.verify(r.get("id_token_hint"), JOSEObjectType.JWT, false);
+            if (hint.isEmpty()) {
+                return fail(redirectUri, state, OAuth2Error.INVALID_REQUEST.setDescription("id_token_hint is not an ID token of this provider"));
+            }
+            hintedSubject = hint.get().getSubject();
+        }
         Optional<BrowserSession> session = core.sessions.find(r.sessionCookie());
         boolean signedIn = session.isPresent() && session.get().signedIn();
         boolean tooOld = signedIn && maxAge != null
                 && session.get().authTime().plus(maxAge).isBefore(core.clock.instant());
-        boolean forceSignIn = prompt.contains("login") || tooOld;
+        boolean otherUser = signedIn && hintedSubject != null && !hintedSubject.equals(session.get().userId().value());
+        boolean forceSignIn = prompt.contains("login") || tooOld || otherUser;
         if (prompt.contains("none") && (!signedIn || forceSignIn)) {
             return fail(redirectUri, state, OIDCError.LOGIN_REQUIRED);
         }

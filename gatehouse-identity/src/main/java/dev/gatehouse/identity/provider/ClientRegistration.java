@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * A client of the provider. Redirect URIs are compared by exact string; each must be https, or http on a
  * loopback host (localhost, 127.0.0.1, [::1]) for development and native apps. A null {@code clientSecret} makes
- * a public client, which authenticates by PKCE alone and may not use {@code client_credentials}. Grant types:
+ * a public client, which authenticates by PKCE alone and may not use {@code client_credentials}. A client id
+ * never starts with {@code user_}, so a service's token can never name a user. Grant types:
  * {@value #AUTHORIZATION_CODE}, {@value #REFRESH_TOKEN}, {@value #CLIENT_CREDENTIALS}.
  * {@code toString} leaves out the secret.
  */
@@ -23,11 +24,16 @@ public record ClientRegistration(
     public static final String AUTHORIZATION_CODE = "authorization_code";
     public static final String REFRESH_TOKEN = "refresh_token";
     public static final String CLIENT_CREDENTIALS = "client_credentials";
+    private static final String USER_ID_PREFIX = "user_";
     private static final Set<String> GRANTS = Set.of(AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS);
 
     public ClientRegistration {
         if (clientId == null || clientId.isBlank() || clientId.length() > 256) {
             throw new IllegalArgumentException("clientId must be 1-256 characters");
+        }
+        if (clientId.startsWith(USER_ID_PREFIX)) {
+            // A client_credentials token's sub is the client id: it must never read as a user's sub (RFC 9700 §4.15).
+            throw new IllegalArgumentException("a clientId must not start with " + USER_ID_PREFIX + ", which user ids use");
         }
         if (clientSecret != null && clientSecret.length() < 16) {
             throw new IllegalArgumentException("a client secret must be at least 16 characters");

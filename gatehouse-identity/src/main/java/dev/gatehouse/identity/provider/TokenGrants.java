@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The token and revocation endpoints. Clients with a secret authenticate with {@code client_secret_basic} or
  * {@code client_secret_post} (compared in constant time); public clients send only {@code client_id} and rely on
- * PKCE. Codes are single use: a second redemption revokes the refresh tokens of the first. Refresh tokens rotate
+ * PKCE. Codes are single use: a second redemption revokes the refresh and access tokens of the first. Refresh tokens rotate
  * on every use; presenting a used one revokes its family, ends the provider session and sends back-channel
  * logouts. Blocking (JDBC).
  */
@@ -84,11 +84,15 @@ final class TokenGrants {
             return error(OAuth2Error.UNAUTHORIZED_CLIENT);
         }
         String familyId = client.allows(ClientRegistration.REFRESH_TOKEN) ? Secrets.random(core.settings.random()) : null;
-        AuthorizationCodes.Entry entry = core.codes.redeem(g.getAuthorizationCode().getValue(), familyId);
+        String accessTokenId = Secrets.random(core.settings.random());
+        AuthorizationCodes.Entry entry = core.codes.redeem(g.getAuthorizationCode().getValue(), familyId, accessTokenId);
         if (entry instanceof AuthorizationCodes.Redeemed redeemed) {
             LOG.warn("An authorization code of client {} was presented twice; revoking what the first use got", client.clientId());
             if (redeemed.familyId() != null) {
                 core.refreshTokens.revokeFamily(redeemed.familyId(), core.clock.instant());
+            }
+            if (redeemed.accessTokenId() != null) {
+                core.revokedAccessTokens.put(redeemed.accessTokenId(), Boolean.TRUE);
             }
             return invalidGrant("authorization code already used");
         }
@@ -112,7 +116,7 @@ final class TokenGrants {
         if (core.endedSessions.getIfPresent(grant.sessionId()) != null) {
             return invalidGrant("the session has ended");
         }
-        return issue(client, grant, familyId, null, true);
+        return issue(client, grant, familyId, null, accessTokenId);
     }
 
     private HTTPResponse refresh(ClientRegistration client, RefreshTokenGrant g, Scope requested) {
@@ -140,7 +144,7 @@ final class TokenGrants {
         }
         var t = rotated.successor();
         Grant grant = new Grant(t.clientId(), t.userId(), t.sessionId(), t.organizationId(), t.scope(), t.authTime(), null);
-        return issue(client, grant, null, next, false);
+        return issue(client, grant, null, next, null);
     }
 
     private HTTPResponse clientCredentials(ClientRegistration client, Scope requested) {
@@ -157,15 +161,20 @@ final class TokenGrants {
 
     /**
      * Mints the tokens of {@code grant}. A new family ({@code familyId}) stores its first refresh token; a
-     * rotation passes the successor's value ({@code rotatedRefresh}), already stored by the rotation.
+     * rotation passes the successor's value ({@code rotatedRefresh}), already stored by the rotation. A code
+     * exchange passes the access token's {@code jti} ({@code codeAccessTokenId}) and gets the nonce; a refresh
+     * passes null.
      */
     private HTTPResponse issue(ClientRegistration client, Grant grant, String familyId, String rotatedRefresh,
-            boolean withNonce) {
+            String codeAccessTokenId) {
+        boolean withNonce = codeAccessTokenId != null;
         Optional<Map<String, Object>> claims = core.claims(grant.userId(), grant.organizationId());
         if (claims.isEmpty()) {
             return invalidGrant("the user no longer exists");
         }
-        String accessToken = core.minter.accessToken(grant, claims.get(), core.settings.accessTokenLifetime());
+        String accessToken = codeAccessTokenId == null
+                ? core.minter.accessToken(grant, claims.get(), core.settings.accessTokenLifetime())
+                : core.minter.accessToken(grant, claims.get(), core.settings.accessTokenLifetime(), codeAccessTokenId);
         BearerAccessToken access = new BearerAccessToken(accessToken, core.settings.accessTokenLifetime().toSeconds(),
                 new Scope(grant.scope().split(" ")));
         RefreshToken refresh = null;

@@ -59,9 +59,14 @@ final class TokenMinter {
     }
 
     String accessToken(Grant grant, Map<String, Object> userClaims, Duration lifetime) {
+        return accessToken(grant, userClaims, lifetime, randomId());
+    }
+
+    /** An access token with the given {@code jti}, so the caller can revoke it later without keeping the token. */
+    String accessToken(Grant grant, Map<String, Object> userClaims, Duration lifetime, String jti) {
         Instant now = clock.instant();
         JWTClaimsSet.Builder b = userTokenClaims(grant, userClaims, now, lifetime)
-                .jwtID(randomId())
+                .jwtID(jti)
                 .claim("client_id", grant.clientId())
                 .claim("scope", grant.scope());
         return sign(ACCESS_TOKEN, b.build());
