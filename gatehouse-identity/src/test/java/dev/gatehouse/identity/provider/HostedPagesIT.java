@@ -223,9 +223,9 @@ class HostedPagesIT {
                 "tx", form.hidden("tx"), "email", "bob@example.com", "password", ProviderHarness.PASSWORD));
         AuthorizationCode code = h.code(callback, attempt);
         OIDCTokenResponse tokens = (OIDCTokenResponse) ProviderHarness.parse(h.redeem(code, attempt.verifier())).toSuccessResponse();
-        answers.add(h.redeem(code, attempt.verifier()).getBody());
         answers.add(new UserInfoRequest(h.endpoint("/userinfo"), tokens.getOIDCTokens().getBearerAccessToken())
                 .toHTTPRequest().send().getBody());
+        answers.add(h.redeem(code, attempt.verifier()).getBody());
         HTTPRequest garbage = new HTTPRequest(HTTPRequest.Method.POST, h.endpoint("/token"));
         garbage.setContentType("application/x-www-form-urlencoded");
         garbage.setBody("grant_type=password&username=bob&password=" + ProviderHarness.PASSWORD);
