@@ -111,8 +111,9 @@ final class EmbeddedSection {
     }
 
     /**
-     * Absolute URIs without a fragment, compared exactly by the provider. Private-use schemes
-     * ({@code com.example.app:/callback}) are allowed for native apps (RFC 8252); plain http only on loopback.
+     * Absolute URIs with a host and without a fragment, compared exactly by the provider: {@code https://}, or
+     * {@code http://} on a loopback host (development, and native apps per RFC 8252 section 7.3). Private-use
+     * schemes ({@code com.example.app:/callback}) are not accepted by the embedded provider.
      */
     private static List<URI> uris(Section s, String key) {
         List<URI> out = new ArrayList<>();
@@ -121,10 +122,11 @@ final class EmbeddedSection {
             String at = key + "[" + i + "]";
             try {
                 URI u = new URI(given.get(i).trim());
-                if (!u.isAbsolute() || u.getRawFragment() != null) {
-                    s.error(at, "must be an absolute URI without a fragment");
-                } else if (u.getScheme().equalsIgnoreCase("http") && !ConfigLoader.isLoopback(u.getHost())) {
-                    s.error(at, "must be https unless on localhost");
+                if (!u.isAbsolute() || u.getHost() == null || u.getRawFragment() != null) {
+                    s.error(at, "must be an absolute URL with a host and without a fragment");
+                } else if (!u.getScheme().equalsIgnoreCase("https")
+                        && !(u.getScheme().equalsIgnoreCase("http") && ConfigLoader.isLoopback(u.getHost()))) {
+                    s.error(at, "must be https (http only on localhost)");
                 } else {
                     out.add(u);
                 }

@@ -74,8 +74,8 @@ class EmbeddedConfigTest {
                     session_lifetime: 8h
                     clients:
                       - id: acme-mobile
-                        redirect_uris: [com.acme.app:/callback]
-                        post_logout_redirect_uris: [com.acme.app:/signed-out]
+                        redirect_uris: [https://acme.example.com/mobile/callback]
+                        post_logout_redirect_uris: [https://acme.example.com/mobile/signed-out]
                       - id: reports-job
                         secret: ${APP_SECRET}
                         grant_types: [client_credentials]
@@ -93,8 +93,8 @@ class EmbeddedConfigTest {
         assertThat(List.of(e.accessTokenLifetime(), e.refreshTokenLifetime(), e.sessionLifetime()))
                 .containsExactly(Duration.ofMinutes(2), Duration.ofDays(30), Duration.ofHours(8));
         assertThat(e.clients()).containsExactly(
-                new Client("acme-mobile", null, List.of(URI.create("com.acme.app:/callback")),
-                        List.of(URI.create("com.acme.app:/signed-out")), null, Set.of("authorization_code", "refresh_token")),
+                new Client("acme-mobile", null, List.of(URI.create("https://acme.example.com/mobile/callback")),
+                        List.of(URI.create("https://acme.example.com/mobile/signed-out")), null, Set.of("authorization_code", "refresh_token")),
                 new Client("reports-job", "a".repeat(40), List.of(), List.of(), URI.create("https://reports.example.com/logout"),
                         Set.of("client_credentials")));
         assertThat(e.clients().get(1).toString()).doesNotContain("a".repeat(40));
@@ -120,7 +120,7 @@ class EmbeddedConfigTest {
                       - id: app
                         secret: short
                         grant_types: [implicit, client_credentials]
-                        redirect_uris: [http://app.example.com/cb, "https://app.example.com/cb#x"]
+                        redirect_uris: [http://app.example.com/cb, "https://app.example.com/cb#x", "com.example.app:/cb"]
                       - id: app
                         grant_types: [client_credentials]
                 """ + ROUTES)).containsExactlyInAnyOrder(
@@ -138,8 +138,9 @@ class EmbeddedConfigTest {
                 "identity.embedded.clients[1].secret: must be at least 32 characters; write it as ${VARIABLE}",
                 "identity.embedded.clients[1].grant_types: unknown grant type implicit "
                         + "(known: authorization_code, client_credentials, refresh_token)",
-                "identity.embedded.clients[1].redirect_uris[0]: must be https unless on localhost",
-                "identity.embedded.clients[1].redirect_uris[1]: must be an absolute URI without a fragment",
+                "identity.embedded.clients[1].redirect_uris[0]: must be https (http only on localhost)",
+                "identity.embedded.clients[1].redirect_uris[1]: must be an absolute URL with a host and without a fragment",
+                "identity.embedded.clients[1].redirect_uris[2]: must be an absolute URL with a host and without a fragment",
                 "identity.embedded.clients[2].id: is already taken",
                 "identity.embedded.clients[2].secret: is required with grant type client_credentials");
     }
