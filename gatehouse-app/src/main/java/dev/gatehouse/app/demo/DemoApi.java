@@ -60,12 +60,15 @@ final class DemoApi implements AutoCloseable {
         return api;
     }
 
-    /** From now on, tokens must come from the gateway at {@code gatewayUrl} (its origin: their {@code iss}). */
-    void trust(String gatewayUrl) {
+    /**
+     * From now on, tokens must be issued by the gateway whose public URL is {@code issuer} (their {@code iss}), for
+     * this API's audience, signed with a key from {@code jwksUrl} (the gateway's, reached on this machine).
+     */
+    void trust(String issuer, String jwksUrl) {
         verifier.set(Gatehouse.builder()
-                .issuer(gatewayUrl)
+                .issuer(issuer)
                 .audience(audience)
-                .jwksUrl(gatewayUrl + "/.well-known/jwks.json")
+                .jwksUrl(jwksUrl)
                 .sessionCookie(null)
                 .build());
     }
