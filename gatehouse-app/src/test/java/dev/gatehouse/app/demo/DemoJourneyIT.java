@@ -57,7 +57,7 @@ class DemoJourneyIT {
             chromium.visible("call-projects").click();
             chromium.until("the projects API answered", d -> !chromium.text("projects-status").matches("-|\\.\\.\\."));
             assertThat(chromium.text("projects-status")).isEqualTo("200");
-            assertThat(chromium.text("projects-body")).contains("\"email\" : \"nova@example.com\"", "\"audience\" : \"projects-api\"");
+            assertThat(chromium.text("projects-body")).contains("\"email\": \"nova@example.com\"", "\"audience\": \"projects-api\"");
             chromium.screenshot(SHOTS.resolve("03-new-user-signed-in.png"));
 
             // 4. Sign out (gateway and provider), then sign in as the seeded demo user with the printed password:
@@ -79,14 +79,14 @@ class DemoJourneyIT {
             assertThat(chromium.text("org-role")).isEqualTo("org:admin");
             assertThat(call(chromium, "projects")).isEqualTo("200");
             assertThat(call(chromium, "billing")).isEqualTo("200");
-            assertThat(chromium.text("billing-body")).contains("\"organization\" : \"acme\"", "\"audience\" : \"billing-api\"");
+            assertThat(chromium.text("billing-body")).contains("\"organization\": \"acme\"", "\"audience\": \"billing-api\"");
             chromium.screenshot(SHOTS.resolve("06-acme-billing-200.png"));
 
             // 6. In Globex (org:member) the billing API refuses: 403 from the API, not from the gateway.
             switchTo(chromium, "globex");
             assertThat(chromium.text("org-role")).isEqualTo("org:member");
             assertThat(call(chromium, "billing")).isEqualTo("403");
-            assertThat(chromium.text("billing-body")).contains("\"api\" : \"billing\"", "\"reason\" : \"missing_permission\"");
+            assertThat(chromium.text("billing-body")).contains("\"api\": \"billing\"", "\"reason\": \"missing_permission\"");
             assertThat(call(chromium, "projects")).isEqualTo("200");
             chromium.screenshot(SHOTS.resolve("07-globex-billing-403.png"));
 
