@@ -38,6 +38,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // database pool and migration chatter would bury the banner; GATEHOUSE_LOG_LEVEL brings it back
+        IdentityCommand.quietLibraryLogs();
         Demo demo;
         try {
             demo = Demo.start(new Demo.Options(port, providerPort, dataDir), Clock.systemUTC(), new SecureRandom());

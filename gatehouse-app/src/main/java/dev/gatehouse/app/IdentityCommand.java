@@ -157,7 +157,7 @@ abstract class IdentityCommand implements Callable<Integer> {
      * Pool and migration chatter would bury a command's one-line answer (and the printed password); keep it
      * unless the operator asked for a log level.
      */
-    private static void quietLibraryLogs() {
+    static void quietLibraryLogs() {
         if (System.getenv("GATEHOUSE_LOG_LEVEL") != null) {
             return;
         }
