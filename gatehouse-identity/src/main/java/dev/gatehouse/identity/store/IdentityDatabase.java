@@ -116,6 +116,11 @@ public final class IdentityDatabase implements AutoCloseable {
         return new JdbcOrganizationStore(this, clock, random);
     }
 
+    /** The embedded provider's refresh tokens (stored as hashes). */
+    public RefreshTokenStore refreshTokens() {
+        return new JdbcRefreshTokenStore(this);
+    }
+
     /** How many migrations {@link #open} applied: all of them on an empty database, none on a current one. */
     public int migrationsAppliedAtOpen() {
         return migrationsApplied;

@@ -1,6 +1,7 @@
 /**
  * Where identity data lives: the contracts {@link dev.gatehouse.identity.store.UserStore} and
- * {@link dev.gatehouse.identity.store.OrganizationStore}, and their JDBC implementation over HikariCP with Flyway
+ * {@link dev.gatehouse.identity.store.OrganizationStore}, the embedded provider's
+ * {@link dev.gatehouse.identity.store.RefreshTokenStore} (hashes only), and their JDBC implementation over HikariCP with Flyway
  * migrations ({@code db/migration}), on H2 (the embedded default, a file under {@code ./data}) or PostgreSQL.
  *
  * <p>Entry type: {@link dev.gatehouse.identity.store.IdentityDatabase#open}. Every call blocks on JDBC: never call

@@ -529,4 +529,85 @@ abstract class IdentityStoreContract {
             assertThat(rs.getInt(1)).isEqualTo(first.migrationsAppliedAtOpen());
         }
     }
+    // ---- refresh tokens of the embedded provider ----
+
+    private RefreshToken firstToken(User user, String hash, String family, String session) {
+        Instant now = micros(clock.instant());
+        return new RefreshToken(hash, family, "gateway", user.id(), session, null, "openid email", now, now,
+                now.plus(Duration.ofDays(30)), null, null);
+    }
+
+    @Test
+    void refreshTokenRotatesOnceAndPresentingItAgainRevokesItsFamily() {
+        RefreshTokenStore tokens = opened.get(0).refreshTokens();
+        User alice = alice();
+        tokens.issue(firstToken(alice, "hash-1", "family-a", "sid-1"));
+        tokens.issue(firstToken(alice, "other-1", "family-b", "sid-1"));
+
+        RefreshRotation first = tokens.rotate("hash-1", "hash-2", clock.instant());
+        assertThat(first).isInstanceOf(RefreshRotation.Rotated.class);
+        RefreshToken successor = ((RefreshRotation.Rotated) first).successor();
+        assertThat(successor.familyId()).isEqualTo("family-a");
+        assertThat(successor.expiresAt()).as("rotation keeps the absolute expiry")
+                .isEqualTo(((RefreshRotation.Rotated) first).previous().expiresAt());
+        assertThat(tokens.find("hash-2")).contains(successor);
+
+        assertThat(tokens.rotate("hash-1", "hash-3", clock.instant())).isInstanceOf(RefreshRotation.Reused.class);
+        assertThat(tokens.find("hash-2").orElseThrow().revokedAt()).isNotNull();
+        assertThat(tokens.rotate("hash-2", "hash-4", clock.instant())).isInstanceOf(RefreshRotation.Invalid.class);
+        assertThat(tokens.find("other-1").orElseThrow().revokedAt()).as("another family is untouched").isNull();
+        assertThat(tokens.find("hash-3")).isEmpty();
+        assertThat(tokens.rotate("unknown", "x", clock.instant())).isInstanceOf(RefreshRotation.Invalid.class);
+    }
+
+    @Test
+    void expiredRefreshTokenDoesNotRotate() {
+        RefreshTokenStore tokens = opened.get(0).refreshTokens();
+        tokens.issue(firstToken(alice(), "hash-1", "family-a", "sid-1"));
+        assertThat(tokens.rotate("hash-1", "hash-2", clock.instant().plus(Duration.ofDays(30))))
+                .isInstanceOf(RefreshRotation.Invalid.class);
+    }
+
+    @Test
+    void concurrentPresentationsOfOneRefreshTokenRotateItExactlyOnce() throws Exception {
+        RefreshTokenStore tokens = opened.get(0).refreshTokens();
+        tokens.issue(firstToken(alice(), "hash-1", "family-a", "sid-1"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<RefreshRotation>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String next = "next-" + i;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return tokens.rotate("hash-1", next, clock.instant());
+                }));
+            }
+            go.countDown();
+            int rotated = 0;
+            for (Future<RefreshRotation> f : results) {
+                if (f.get(30, TimeUnit.SECONDS) instanceof RefreshRotation.Rotated) {
+                    rotated++;
+                }
+            }
+            assertThat(rotated).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void endingASessionRevokesItsTokensAndNamesItsClients() {
+        RefreshTokenStore tokens = opened.get(0).refreshTokens();
+        User alice = alice();
+        tokens.issue(firstToken(alice, "hash-1", "family-a", "sid-1"));
+        tokens.issue(firstToken(alice, "hash-9", "family-z", "sid-2"));
+
+        assertThat(tokens.revokeSession("sid-1", clock.instant())).extracting(RefreshToken::tokenHash).containsExactly("hash-1");
+        assertThat(tokens.revokeSession("sid-1", clock.instant())).as("nothing left to revoke").isEmpty();
+        assertThat(tokens.clientsOfSession("sid-1")).containsExactly("gateway");
+        assertThat(tokens.find("hash-9").orElseThrow().revokedAt()).isNull();
+        assertThat(users.delete(alice.id())).isTrue();
+        assertThat(tokens.find("hash-9")).as("a deleted user's tokens go with the user").isEmpty();
+    }
 }
