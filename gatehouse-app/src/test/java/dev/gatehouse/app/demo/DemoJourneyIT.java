@@ -25,11 +25,15 @@ class DemoJourneyIT {
         // Everything the demo promises on its banner, proven in the browser it is meant for, through the real
         // provider pages, the real gateway and the real APIs; nothing is stubbed.
         Chromium.assumeInstalled("DemoJourneyIT");
-        try (Demo demo = Demo.start(new Demo.Options(0, 0, data), Clock.systemUTC(), new SecureRandom());
+        // Fixed ports (looked up free just before), as `./gatehouse demo` runs: the URLs are then http://localhost:PORT
+        // for both the gateway and the provider, exactly what a user opens.
+        try (Demo demo = Demo.start(new Demo.Options(freePort(), freePort(), data), Clock.systemUTC(), new SecureRandom());
              Chromium chromium = Chromium.start(profile)) {
             var driver = chromium.driver;
             String app = demo.url().toString();
             String provider = demo.providerUrl().toString();
+            assertThat(app).startsWith("http://localhost:");
+            assertThat(provider).startsWith("http://localhost:");
 
             // 1. Signed out, the SPA offers to sign in.
             driver.get(app + "/");
@@ -102,6 +106,12 @@ class DemoJourneyIT {
             assertThat(projects.status()).isEqualTo(401);
             assertThat(billing.status()).isEqualTo(401);
             chromium.screenshot(SHOTS.resolve("09-signed-out-apis-401.png"));
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

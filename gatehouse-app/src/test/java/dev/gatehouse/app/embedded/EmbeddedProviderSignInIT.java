@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedProviderSignInIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "a fine long password";
+    private static final String JOB_SECRET = "reports-job-secret-0123456789abcdef";
 
     @TempDir
     Path dir;
@@ -72,11 +73,13 @@ class EmbeddedProviderSignInIT {
                     signing_key_file: '%1$s/identity-keys.json'
                     seed: '%1$s/seed.yaml'
                     access_token_lifetime: 1m
+                    clients:
+                      - {id: reports-job, secret: %3$s, grant_types: [client_credentials]}
                 signing: {key_file: '%1$s/signing-keys.json'}
                 routes:
                   - {match: /api/echo/**, upstream: 'http://127.0.0.1:%2$d', token: relay}
                   - {match: /**, upstream: 'http://127.0.0.1:%2$d', access: public}
-                """.formatted(dir, echo.getAddress().getPort()));
+                """.formatted(dir, echo.getAddress().getPort(), JOB_SECRET));
         gatehouse = EmbeddedGatehouse.start(config, Map.of("ALICE_PASSWORD", PASSWORD)::get, java.time.Clock.systemUTC(),
                 new SecureRandom());
         gw = gatehouse.publicUrl().toString();
@@ -144,6 +147,32 @@ class EmbeddedProviderSignInIT {
         // and the browser never held any of them
         assertThat(browser.seen).allSatisfy(r -> assertThat(r.body()).doesNotContain(
                 authorizations.get(1).substring(7), authorizations.get(2).substring(7), authorizations.get(3).substring(7)));
+    }
+
+    @Test
+    void clientsListedInTheConfigAreRegisteredWithTheProvider() throws Exception {
+        // identity.embedded.clients is how services and scripts get their own credentials: a listed client gets
+        // tokens with its secret, and nobody gets them without it.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> token = secret -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(idp + "/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                                ("reports-job:" + secret).getBytes(StandardCharsets.UTF_8)))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        java.net.http.HttpResponse<String> granted = token.apply(JOB_SECRET);
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+        JsonNode accessToken = claims("Bearer " + JSON.readTree(granted.body()).get("access_token").asText());
+        assertThat(accessToken.get("sub").asText()).isEqualTo("reports-job");
+        assertThat(accessToken.get("iss").asText()).isEqualTo(idp);
+        assertThat(token.apply(JOB_SECRET + "x").statusCode()).isEqualTo(401);
     }
 
     @Test
