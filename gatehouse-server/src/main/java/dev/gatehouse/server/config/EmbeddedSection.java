@@ -52,6 +52,7 @@ final class EmbeddedSection {
         if (refresh.compareTo(access) < 0) {
             s.error("refresh_token_lifetime", "must not be shorter than access_token_lifetime");
         }
+        boolean signUp = s.bool("sign_up", true);
         List<Client> clients = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         s.eachSection("clients", c -> {
@@ -63,7 +64,7 @@ final class EmbeddedSection {
         });
         s.finish();
         return new Embedded(listen, publicUrl, database, Path.of(keyFile), seed == null ? null : Path.of(seed),
-                access, refresh, session, List.copyOf(clients));
+                access, refresh, session, signUp, List.copyOf(clients));
     }
 
     private static Database database(Section s) {

@@ -113,6 +113,7 @@ public record GatewayConfig(
      *
      * @param publicUrl the provider's issuer as browsers reach it; null means {@code http://localhost:<bound port>}
      * @param seed      a seed file applied at every start (it only adds what is missing), or null
+     * @param signUp    whether the hosted sign-up page is open to anyone
      */
     public record Embedded(
             HostPort listen,
@@ -123,6 +124,7 @@ public record GatewayConfig(
             Duration accessTokenLifetime,
             Duration refreshTokenLifetime,
             Duration sessionLifetime,
+            boolean signUp,
             List<Client> clients) {
 
         /** The issuer once the listener's real port is known. */

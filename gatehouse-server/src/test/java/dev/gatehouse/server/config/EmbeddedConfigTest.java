@@ -49,7 +49,7 @@ class EmbeddedConfigTest {
         assertThat(c.identity().bearerAudiences()).containsExactly("gatehouse");
         assertThat(c.identity().embedded()).isEqualTo(new Embedded(new HostPort("127.0.0.1", 8081), null,
                 new Database("jdbc:h2:file:./data/gatehouse", null, null), Path.of("./data/identity-keys.json"), null,
-                Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofHours(12), List.of()));
+                Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofHours(12), true, List.of()));
         assertThat(c.identity().embedded().publicUrl(8081)).isEqualTo(URI.create("http://localhost:8081"));
     }
 
@@ -72,6 +72,7 @@ class EmbeddedConfigTest {
                     access_token_lifetime: 2m
                     refresh_token_lifetime: 30d
                     session_lifetime: 8h
+                    sign_up: false
                     clients:
                       - id: acme-mobile
                         redirect_uris: [https://acme.example.com/mobile/callback]
@@ -92,6 +93,7 @@ class EmbeddedConfigTest {
         assertThat(e.seed()).isEqualTo(Path.of("/etc/gatehouse/seed.yaml"));
         assertThat(List.of(e.accessTokenLifetime(), e.refreshTokenLifetime(), e.sessionLifetime()))
                 .containsExactly(Duration.ofMinutes(2), Duration.ofDays(30), Duration.ofHours(8));
+        assertThat(e.signUp()).isFalse();
         assertThat(e.clients()).containsExactly(
                 new Client("acme-mobile", null, List.of(URI.create("https://acme.example.com/mobile/callback")),
                         List.of(URI.create("https://acme.example.com/mobile/signed-out")), null, Set.of("authorization_code", "refresh_token")),
