@@ -60,8 +60,9 @@ final class PageRenderer {
             if (p.choices().isEmpty()) {
                 choices.append("<p>You are not a member of any organization.</p>");
             }
+            String hidden = hidden("tx", p.tx()) + hidden("client_id", p.clientId()) + hidden("return_to", p.returnTo());
             return layout("Choose an organization", fill("choose-organization", Map.of("csrf", p.csrf(),
-                    "tx", hidden("tx", p.tx()), "choices", choices.toString())));
+                    "tx", hidden, "choices", choices.toString())));
         }
         if (page instanceof Page.SignOut p) {
             String hidden = hidden("client_id", p.clientId()) + hidden("post_logout_redirect_uri", p.postLogoutRedirectUri())

@@ -181,8 +181,10 @@ final class AuthorizeFlow {
                 .map(m -> new Page.Choice(m.organization().id().value(), m.organization().name(),
                         m.organization().slug(), m.role()))
                 .toList();
+        Optional<URI> back = tx == null ? returnTo(r.get("client_id"), r.get("return_to")) : Optional.empty();
         return BrowserAnswer.page(200, new Page.ChooseOrganization(tx, session.get().csrfToken(), choices,
-                session.get().organizationId()));
+                session.get().organizationId(), back.map(u -> r.get("client_id")).orElse(null),
+                back.map(URI::toString).orElse(null)));
     }
 
     /** POST /choose-organization: makes the chosen membership active and continues the authorization, if any. */
@@ -201,6 +203,10 @@ final class AuthorizeFlow {
         core.sessions.update(updated);
         String tx = r.get("tx");
         if (tx == null) {
+            Optional<URI> back = returnTo(r.get("client_id"), r.get("return_to"));
+            if (back.isPresent()) {
+                return BrowserAnswer.redirect(back.get());
+            }
             return BrowserAnswer.page(200, new Page.Message("Organization switched",
                     "You are now working in " + membership.get().organization().name() + "."));
         }
@@ -209,6 +215,31 @@ final class AuthorizeFlow {
             return expired();
         }
         return proceed(p.get().organizationChosen(), updated, false);
+    }
+
+    /**
+     * Where a standalone organization switch may send the browser back to: {@code returnTo} when it is an absolute
+     * URL on the same origin (scheme, host, port) as one of {@code clientId}'s registered redirect URIs, so the
+     * page is no open redirector. The client then starts a new sign-in, which picks up the chosen organization.
+     */
+    private Optional<URI> returnTo(String clientId, String returnTo) {
+        if (returnTo == null) {
+            return Optional.empty();
+        }
+        URI target;
+        try {
+            target = new URI(returnTo);
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+        if (!target.isAbsolute() || target.getHost() == null || target.getRawUserInfo() != null) {
+            return Optional.empty();
+        }
+        return core.client(clientId).flatMap(c -> c.redirectUris().stream()
+                .filter(u -> u.getScheme().equals(target.getScheme()) && u.getHost().equalsIgnoreCase(target.getHost())
+                        && u.getPort() == target.getPort())
+                .findFirst()
+                .map(u -> target));
     }
 
     static BrowserAnswer expired() {

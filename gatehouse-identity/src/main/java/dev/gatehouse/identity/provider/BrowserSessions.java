@@ -107,9 +107,4 @@ final class BrowserSessions {
         });
         return ended;
     }
-
-    /** Ends every session of a user (a reused refresh token: the user's sign-in is no longer trusted). */
-    void endAllOf(UserId user) {
-        sessions.asMap().values().removeIf(s -> user.equals(s.userId()));
-    }
 }

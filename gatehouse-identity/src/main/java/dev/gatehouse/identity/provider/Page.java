@@ -15,7 +15,9 @@ public sealed interface Page {
     record SignUp(String tx, String csrf, String email, String name, String problem) implements Page {
     }
 
-    record ChooseOrganization(String tx, String csrf, List<Choice> choices, String current) implements Page {
+    /** {@code clientId} and {@code returnTo} are set only when a standalone switch may return to that client. */
+    record ChooseOrganization(String tx, String csrf, List<Choice> choices, String current, String clientId,
+            String returnTo) implements Page {
     }
 
     record Choice(String id, String name, String slug, String role) {

@@ -12,8 +12,8 @@ import java.util.TreeSet;
  * The claims about a user that ID tokens, access tokens and userinfo carry, in the shape the gateway's default
  * claims mapping reads: {@code email}, {@code email_verified}, {@code name}, {@code picture}, {@code roles}
  * (global roles, from {@code public_metadata.roles} when it is a list of strings), {@code organizations} (every
- * membership: {@code id, slug, name, role, permissions}), {@code org} (the active one: {@code id, slug, role,
- * permissions}; absent when none) and {@code public_metadata}. Private and unsafe metadata never appear.
+ * membership: {@code id, slug, name, role, permissions}), {@code org} (the active one: {@code id, slug, name,
+ * role, permissions}; absent when none) and {@code public_metadata}. Private and unsafe metadata never appear.
  */
 final class UserClaims {
     private UserClaims() {
@@ -46,6 +46,7 @@ final class UserClaims {
             Map<String, Object> org = new LinkedHashMap<>();
             org.put("id", m.organization().id().value());
             org.put("slug", m.organization().slug());
+            org.put("name", m.organization().name());
             org.put("role", m.role());
             org.put("permissions", new ArrayList<>(new TreeSet<>(m.permissions())));
             claims.put("org", org);

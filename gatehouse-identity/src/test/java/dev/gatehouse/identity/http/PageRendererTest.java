@@ -20,7 +20,7 @@ class PageRendererTest {
     void organizationChoiceMarksTheCurrentOneAndEscapesNames() {
         String html = renderer.render(new Page.ChooseOrganization(null, "c", List.of(
                 new Page.Choice("org_1", "Acme <Inc>", "acme", "org:admin"), new Page.Choice("org_2", "Globex", "globex", "org:member")),
-                "org_2"));
+                "org_2", null, null));
         assertThat(html).contains("Acme &lt;Inc&gt;").contains("value=\"org_2\" class=\"current\"")
                 .doesNotContain("name=\"tx\"");
     }

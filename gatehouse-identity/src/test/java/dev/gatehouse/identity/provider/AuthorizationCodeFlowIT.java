@@ -95,7 +95,8 @@ class AuthorizationCodeFlowIT {
         assertThat(id.getBooleanClaim("email_verified")).isFalse();
         assertThat(id.getStringClaim("name")).isEqualTo("Bob");
         Map<String, Object> org = id.toJWTClaimsSet().getJSONObjectClaim("org");
-        assertThat(org).containsEntry("id", h.acme.id().value()).containsEntry("slug", "acme").containsEntry("role", "org:member");
+        assertThat(org).containsEntry("id", h.acme.id().value()).containsEntry("slug", "acme").containsEntry("name", "Acme Inc")
+                .containsEntry("role", "org:member");
         assertThat(id.toJWTClaimsSet().getListClaim("organizations")).hasSize(1);
 
         SignedJWT access = SignedJWT.parse(tokens.getOIDCTokens().getAccessToken().getValue());

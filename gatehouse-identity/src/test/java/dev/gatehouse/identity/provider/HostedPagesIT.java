@@ -249,4 +249,45 @@ class HostedPagesIT {
             assertThat(answer).doesNotContain("Exception").doesNotContain("\tat ");
         }
     }
+    @Test
+    void aStandaloneSwitchReturnsOnlyToTheClientsOriginAndTheNextSignInCarriesTheNewOrganization() throws Exception {
+        TestBrowser browser = new TestBrowser();
+        ProviderHarness.Attempt attempt = h.attempt();
+        TestBrowser.Page toChoose = h.signIn(browser, attempt, "alice@example.com", ProviderHarness.PASSWORD);
+        TestBrowser.Page choose = browser.get(toChoose.location());
+        redeem(browser.post(h.endpoint("/choose-organization"), TestBrowser.fields("csrf", choose.hidden("csrf"),
+                "tx", choose.hidden("tx"), "organization", h.acme.id().value())), attempt);
+
+        String back = "http://127.0.0.1:9/auth/login?return_to=/";
+        TestBrowser.Page page = browser.get(h.endpoint("/choose-organization?client_id=gateway&return_to="
+                + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(page.hidden("return_to")).isEqualTo(back);
+        TestBrowser.Page switched = browser.post(h.endpoint("/choose-organization"), TestBrowser.fields("csrf",
+                page.hidden("csrf"), "organization", h.globex.id().value(), "client_id", "gateway", "return_to", back));
+        assertThat(switched.status()).isEqualTo(303);
+        assertThat(switched.location()).isEqualTo(URI.create(back));
+        ProviderHarness.Attempt next = h.attempt();
+        Map<String, Object> org = redeem(browser.get(next.uri()), next).getOIDCTokens().getIDToken().getJWTClaimsSet()
+                .getJSONObjectClaim("org");
+        assertThat(org).containsEntry("slug", "globex");
+
+        TestBrowser.Page elsewhere = browser.get(h.endpoint("/choose-organization?client_id=gateway&return_to="
+                + java.net.URLEncoder.encode("https://evil.example/", java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(elsewhere.hidden("return_to")).isNull();
+        TestBrowser.Page forced = browser.post(h.endpoint("/choose-organization"), TestBrowser.fields("csrf",
+                elsewhere.hidden("csrf"), "organization", h.acme.id().value(), "client_id", "gateway",
+                "return_to", "https://evil.example/"));
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.location()).isNull();
+    }
+    @Test
+    void oversizedBodiesAndWrongMethodsAreRefusedBeforeAnyWork() {
+        TestBrowser browser = new TestBrowser();
+        TestBrowser.Page huge = browser.post(h.endpoint("/sign-in"), TestBrowser.fields("email", "x".repeat(70_000)));
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(browser.get(h.endpoint("/token")).status()).isEqualTo(405);
+        TestBrowser.Page missing = browser.get(h.endpoint("/.env"));
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).contains("There is no page here.");
+    }
 }
