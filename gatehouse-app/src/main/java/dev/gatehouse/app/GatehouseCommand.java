@@ -3,6 +3,7 @@ package dev.gatehouse.app;
 import dev.gatehouse.app.embedded.EmbeddedGatehouse;
 import dev.gatehouse.app.seed.SeedException;
 import dev.gatehouse.app.seed.SeedFile;
+import dev.gatehouse.identity.store.StoreUnavailableException;
 import dev.gatehouse.server.Gateway;
 import dev.gatehouse.server.config.ConfigException;
 import dev.gatehouse.server.config.ConfigLoader;
@@ -114,6 +115,11 @@ public final class GatehouseCommand implements Runnable {
                 } catch (SeedException e) {
                     PrintWriter err = spec.commandLine().getErr();
                     err.println(config + ": cannot start, identity.embedded.seed: " + String.join("; ", e.errors()));
+                    err.flush();
+                    return 1;
+                } catch (EmbeddedGatehouse.StartException | StoreUnavailableException e) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println(config + ": cannot start, " + e.getMessage());
                     err.flush();
                     return 1;
                 }

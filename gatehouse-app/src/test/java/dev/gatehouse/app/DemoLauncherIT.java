@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoLauncherIT {
     private static final Path SCRIPT = Path.of("..", "gatehouse").toAbsolutePath().normalize();
     private static final Pattern OPEN = Pattern.compile("^\\s+Open\\s+(http://127\\.0\\.0\\.1:\\d+)");
-    private static final Pattern PASSWORD = Pattern.compile("^\\s+Password\\s+(\\S+)\\s+\\((generated now|from [^)]*)");
+    private static final Pattern PASSWORD = Pattern.compile("^\\s+Password\\s+(\\S+)\\s+\\((new account|from [^)]*)");
 
     @TempDir
     Path dir;
@@ -51,7 +51,7 @@ class DemoLauncherIT {
         });
         assertThat(first.lines()).anySatisfy(l -> assertThat(l).contains("Sign in    demo@example.com"));
         assertThat(first.password()).hasSizeGreaterThanOrEqualTo(10);
-        assertThat(first.passwordNote()).isEqualTo("generated now");
+        assertThat(first.passwordNote()).isEqualTo("new account");
         assertThat(Files.readString(data.resolve("demo-password")).strip()).isEqualTo(first.password());
         assertThat(Files.getPosixFilePermissions(data.resolve("demo-password")))
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,

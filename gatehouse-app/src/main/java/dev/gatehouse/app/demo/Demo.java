@@ -3,6 +3,7 @@ package dev.gatehouse.app.demo;
 import dev.gatehouse.app.embedded.EmbeddedGatehouse;
 import dev.gatehouse.app.seed.SeedException;
 import dev.gatehouse.identity.passwords.Argon2Parameters;
+import dev.gatehouse.identity.passwords.PasswordGenerator;
 import dev.gatehouse.identity.passwords.PasswordHasher;
 import dev.gatehouse.identity.users.User;
 import dev.gatehouse.server.config.ConfigException;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * {@link ConfigLoader} as any file), seeded with {@value #DEMO_EMAIL} in two organizations. State (the H2
  * database, both key files, the demo password) lives in the data directory and survives a restart.
  *
- * <p>The demo user's password is generated at the first start and kept in {@code <data>/demo-password}
+ * <p>The demo user's password is generated before the first start seeds anything and kept in {@code <data>/demo-password}
  * (owner-only), so a restart can show it again: the demo's account exists only to be tried, the file sits next
  * to the database that holds the account anyway, and someone who comes back tomorrow needs it. It is shown only
  * while it still opens the account (once changed with {@code users set-password} it is not shown), and it goes
@@ -98,12 +99,16 @@ public final class Demo implements AutoCloseable {
             projects = DemoApi.start("projects", "projects-api", null);
             billing = DemoApi.start("billing", "billing-api", "org:billing:read");
             GatewayConfig config = new ConfigLoader(name -> null).parse(config(options, data, spa.port(), projects.port(), billing.port()));
-            EmbeddedGatehouse stack = EmbeddedGatehouse.start(config, name -> null, clock, random);
+            // chosen and kept before anything is seeded, so a start that fails later cannot leave an account behind
+            // whose password nobody was shown
+            String demoPassword = demoPassword(data.resolve(PASSWORD_FILE), random);
+            EmbeddedGatehouse stack = EmbeddedGatehouse.start(config,
+                    name -> name.equals("GATEHOUSE_DEMO_PASSWORD") ? demoPassword : null, clock, random);
             String issuer = origin(stack.publicUrl());
             String jwks = "http://127.0.0.1:" + stack.gatewayPort() + "/.well-known/jwks.json";
             projects.trust(issuer, jwks);
             billing.trust(issuer, jwks);
-            Password password = password(stack, data, random);
+            Password password = password(stack, demoPassword, random);
             return new Demo(options, data, spa, projects, billing, stack, password);
         } catch (IOException | SeedException | ConfigException | EmbeddedGatehouse.StartException | RuntimeException e) {
             closeAll(billing, projects, spa);
@@ -165,21 +170,28 @@ public final class Demo implements AutoCloseable {
         return url.getScheme() + "://" + url.getRawAuthority();
     }
 
-    private static Password password(EmbeddedGatehouse stack, Path data, SecureRandom random) throws IOException {
-        Path file = data.resolve(PASSWORD_FILE);
-        String generated = stack.seedReport() == null ? null : stack.seedReport().generatedPasswords().get(DEMO_EMAIL);
-        if (generated != null) {
-            writeOwnerOnly(file, generated);
-            return new Password.New(generated);
+    /** The password in the data directory, or a new one written there (owner-only) when there is none. */
+    private static String demoPassword(Path file, SecureRandom random) throws IOException {
+        if (Files.isRegularFile(file)) {
+            String kept = Files.readString(file).strip();
+            if (!kept.isEmpty()) {
+                return kept;
+            }
         }
-        if (!Files.isRegularFile(file)) {
-            return new Password.Unknown();
+        String generated = new PasswordGenerator(random).generate();
+        writeOwnerOnly(file, generated);
+        return generated;
+    }
+
+    /** New when this start created the demo user; Kept while the file's password still opens the account. */
+    private static Password password(EmbeddedGatehouse stack, String demoPassword, SecureRandom random) {
+        if (stack.seedReport() != null && stack.seedReport().usersCreated().contains(DEMO_EMAIL)) {
+            return new Password.New(demoPassword);
         }
-        String kept = Files.readString(file).strip();
         Optional<User> user = stack.database().users(Clock.systemUTC(), random).findByEmail(DEMO_EMAIL);
         boolean valid = user.isPresent() && user.get().passwordHash() != null
-                && new PasswordHasher(Argon2Parameters.DEFAULT, random).verify(kept, user.get().passwordHash());
-        return valid ? new Password.Kept(kept) : new Password.Unknown();
+                && new PasswordHasher(Argon2Parameters.DEFAULT, random).verify(demoPassword, user.get().passwordHash());
+        return valid ? new Password.Kept(demoPassword) : new Password.Unknown();
     }
 
     private static void writeOwnerOnly(Path file, String text) throws IOException {
@@ -234,7 +246,7 @@ public final class Demo implements AutoCloseable {
         b.append("  Open       ").append(url()).append('\n');
         b.append("  Sign in    ").append(DEMO_EMAIL).append('\n');
         if (password instanceof Password.New n) {
-            b.append("  Password   ").append(n.value()).append("   (generated now; kept in ").append(dataDir.resolve(PASSWORD_FILE))
+            b.append("  Password   ").append(n.value()).append("   (new account; kept in ").append(dataDir.resolve(PASSWORD_FILE))
                     .append(", owner-only)\n");
         } else if (password instanceof Password.Kept k) {
             b.append("  Password   ").append(k.value()).append("   (from ").append(dataDir.resolve(PASSWORD_FILE)).append(")\n");

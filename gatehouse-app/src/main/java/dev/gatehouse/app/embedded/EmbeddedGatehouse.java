@@ -66,7 +66,7 @@ public final class EmbeddedGatehouse implements AutoCloseable {
                 report = new Seeder(database, new PasswordHasher(Argon2Parameters.DEFAULT, random), clock, random)
                         .apply(SeedFile.load(embedded.seed(), environment));
             }
-            provider = EmbeddedProvider.start(providerSettings(embedded, clock, random), database);
+            provider = startProvider(embedded, clock, random, database);
             for (GatewayConfig.Client c : embedded.clients()) {
                 provider.register(new ClientRegistration(c.id(), c.secret(), c.redirectUris(), c.postLogoutRedirectUris(),
                         c.backchannelLogoutUri(), c.grantTypes(), c.id()));
@@ -78,7 +78,7 @@ public final class EmbeddedGatehouse implements AutoCloseable {
             provider.register(ClientRegistration.webClient(identity.clientId(), secret, publicUrl.resolve("/auth/callback"),
                     publicUrl.resolve(identity.postLogoutRedirect()), publicUrl.resolve("/auth/backchannel-logout")));
             return new EmbeddedGatehouse(database, provider, gateway, gatewayConfig, publicUrl, report);
-        } catch (SeedException | RuntimeException e) {
+        } catch (SeedException | StartException | RuntimeException e) {
             closeQuietly(gateway, provider, database);
             throw e;
         } catch (ExecutionException | TimeoutException e) {
@@ -88,6 +88,18 @@ public final class EmbeddedGatehouse implements AutoCloseable {
             closeQuietly(gateway, provider, database);
             Thread.currentThread().interrupt();
             throw new StartException("interrupted while starting", e);
+        }
+    }
+
+    private static EmbeddedProvider startProvider(GatewayConfig.Embedded embedded, Clock clock, SecureRandom random,
+                                                  IdentityDatabase database) throws StartException {
+        ProviderSettings settings = providerSettings(embedded, clock, random);
+        try {
+            return EmbeddedProvider.start(settings, database);
+        } catch (RuntimeException e) {
+            // most often the port is taken; say where, not only what the HTTP server said
+            throw new StartException("the embedded identity provider could not listen on " + embedded.listen() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }
 
