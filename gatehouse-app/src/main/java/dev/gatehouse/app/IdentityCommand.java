@@ -12,12 +12,16 @@ import dev.gatehouse.identity.store.IdentityDatabase;
 import dev.gatehouse.identity.store.NotFoundException;
 import dev.gatehouse.identity.store.StoreUnavailableException;
 import dev.gatehouse.identity.store.UnknownRoleException;
+import dev.gatehouse.server.config.ConfigException;
+import dev.gatehouse.server.config.ConfigLoader;
+import dev.gatehouse.server.config.GatewayConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -36,15 +40,18 @@ abstract class IdentityCommand implements Callable<Integer> {
     /** Bounded so a mistaken pipe of a large file is refused rather than hashed. */
     private static final int MAX_PASSWORD_INPUT = 4096;
 
-    @Option(names = "--database", paramLabel = "URL", defaultValue = DatabaseSettings.DEFAULT_URL,
+    @Option(names = "--database", paramLabel = "URL",
             description = {"JDBC URL of the identity database: jdbc:h2:file:PATH or jdbc:postgresql://HOST:PORT/DB "
-                    + "(default: ${DEFAULT-VALUE}, relative to the working directory).",
-                    "The database password, if any, comes from GATEHOUSE_DATABASE_PASSWORD.",
-                    "(A later version reads the default from the config file's embedded-provider section.)"})
+                    + "(default: the one of --config, else " + DatabaseSettings.DEFAULT_URL + ", relative to the working directory).",
+                    "The database password, if any, comes from GATEHOUSE_DATABASE_PASSWORD."})
     String databaseUrl;
 
     @Option(names = "--database-user", paramLabel = "USER", description = "Database user, when the URL does not name one.")
     String databaseUser;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Use the database of this configuration file's embedded-provider section (identity.embedded.database).")
+    Path config;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -68,8 +75,7 @@ abstract class IdentityCommand implements Callable<Integer> {
         try {
             prepare();
             quietLibraryLogs();
-            DatabaseSettings settings = DatabaseSettings.of(databaseUrl)
-                    .withCredentials(databaseUser, System.getenv("GATEHOUSE_DATABASE_PASSWORD")).withMaxPoolSize(2);
+            DatabaseSettings settings = databaseSettings().withMaxPoolSize(2);
             try (IdentityDatabase db = IdentityDatabase.open(settings)) {
                 int status = run(db, out);
                 out.flush();
@@ -80,6 +86,31 @@ abstract class IdentityCommand implements Callable<Integer> {
             out.flush();
             return fail(e.getMessage());
         }
+    }
+
+    /**
+     * {@code --database} when given; else the config file's {@code identity.embedded.database} (its user and
+     * password too, unless {@code --database-user} or the environment say otherwise); else the default H2 file.
+     */
+    private DatabaseSettings databaseSettings() {
+        String envPassword = System.getenv("GATEHOUSE_DATABASE_PASSWORD");
+        if (databaseUrl == null && config != null) {
+            GatewayConfig.Identity identity;
+            try {
+                identity = ConfigLoader.fromEnvironment().load(config).identity();
+            } catch (ConfigException e) {
+                throw new CommandFailure(config + " is not a valid configuration (run gatehouse check --config " + config + "): "
+                        + e.errors().get(0) + (e.errors().size() > 1 ? " (and " + (e.errors().size() - 1) + " more)" : ""));
+            }
+            if (!identity.isEmbedded()) {
+                throw new CommandFailure(config + " does not use the embedded provider (identity.provider: embedded)");
+            }
+            GatewayConfig.Database db = identity.embedded().database();
+            return DatabaseSettings.of(db.url()).withCredentials(databaseUser != null ? databaseUser : db.user(),
+                    envPassword != null ? envPassword : db.password());
+        }
+        return DatabaseSettings.of(databaseUrl != null ? databaseUrl : DatabaseSettings.DEFAULT_URL)
+                .withCredentials(databaseUser, envPassword);
     }
 
     int fail(String message) {
@@ -157,7 +188,7 @@ abstract class IdentityCommand implements Callable<Integer> {
      * Pool and migration chatter would bury a command's one-line answer (and the printed password); keep it
      * unless the operator asked for a log level.
      */
-    private static void quietLibraryLogs() {
+    static void quietLibraryLogs() {
         if (System.getenv("GATEHOUSE_LOG_LEVEL") != null) {
             return;
         }

@@ -50,6 +50,36 @@ class GatehouseCommandTest {
     }
 
     @Test
+    void checkAcceptsTheEmbeddedProviderAndReadsItsSeedFile() throws Exception {
+        Files.writeString(dir.resolve("seed.yaml"), "users: [{email: alice@example.com}]\n");
+        Path file = Files.writeString(dir.resolve("gatehouse.yaml"), """
+                identity:
+                  provider: embedded
+                  embedded: {seed: '%s'}
+                routes: [{match: /**, upstream: 'http://127.0.0.1:5173', access: public}]
+                """.formatted(dir.resolve("seed.yaml")));
+
+        assertThat(run("check", "--config", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).isEqualTo(file + ": OK (1 route, provider embedded at http://localhost:8081)" + System.lineSeparator());
+    }
+
+    @Test
+    void checkReportsEveryErrorOfTheSeedFile() throws Exception {
+        // the seed is applied at start; check must find its mistakes before a deploy does
+        Files.writeString(dir.resolve("seed.yaml"), "users: [{email: nope}, {email: b@example.com, password: short}]\n");
+        Path file = Files.writeString(dir.resolve("gatehouse.yaml"), """
+                identity:
+                  provider: embedded
+                  embedded: {seed: '%s'}
+                routes: [{match: /**, upstream: 'http://127.0.0.1:5173', access: public}]
+                """.formatted(dir.resolve("seed.yaml")));
+
+        assertThat(run("check", "--config", file.toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).hasSize(3).first().isEqualTo(file + ": identity.embedded.seed: 2 errors");
+        assertThat(err.toString()).contains("users[0].email: ", "users[1].password: Password is too short");
+    }
+
+    @Test
     void checkListsEveryErrorWithItsPath() throws Exception {
         Path file = Files.writeString(dir.resolve("gatehouse.yaml"), """
                 session:

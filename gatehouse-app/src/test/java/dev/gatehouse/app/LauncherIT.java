@@ -73,6 +73,45 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void serveStartsTheEmbeddedProviderAndTheGatewaySignsInThroughIt() throws Exception {
+        // `serve` with identity.provider: embedded runs both in one process; the gateway is ready only once it has
+        // discovered the provider, so a ready health check proves it found and registered with it.
+        Path file = write("embedded.yaml", "listen: 127.0.0.1:0\nadmin_listen: 'off'\nidentity:\n  provider: embedded\n"
+                + "  embedded:\n    listen: 127.0.0.1:0\n    database: {url: 'jdbc:h2:file:" + dir.resolve("data/gatehouse") + "'}\n"
+                + "    signing_key_file: '" + dir.resolve("data/identity-keys.json") + "'\n"
+                + "signing: {key_file: '" + dir.resolve("data/signing-keys.json") + "'}\n"
+                + "routes:\n  - {match: /**, upstream: 'http://127.0.0.1:9', access: public}\n");
+        Process serve = run("serve", "--config", file.toString());
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+            Pattern serving = Pattern.compile("Gatehouse is serving (http://127\\.0\\.0\\.1:\\d+) .*embedded identity provider at "
+                    + "(http://127\\.0\\.0\\.1:\\d+)");
+            Matcher found = null;
+            String line;
+            while (found == null && (line = out.readLine()) != null) {
+                Matcher m = serving.matcher(line);
+                if (m.find()) {
+                    found = m;
+                }
+            }
+            assertThat(found).as("serve announces the gateway and the provider").isNotNull();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> discovery = get(http, found.group(2) + "/.well-known/openid-configuration");
+            assertThat(discovery.statusCode()).isEqualTo(200);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(discovery.body()).get("issuer").asText())
+                    .isEqualTo(found.group(2));
+            HttpResponse<String> ready = get(http, found.group(1) + "/auth/health");
+            assertThat(ready.body()).contains("\"identityProvider\":\"UP\"");
+            HttpResponse<String> login = get(http, found.group(1) + "/auth/login");
+            assertThat(login.statusCode()).isEqualTo(302);
+            assertThat(login.headers().firstValue("location").orElseThrow()).startsWith(found.group(2) + "/authorize?");
+        } finally {
+            serve.destroy();
+            serve.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -219,8 +219,37 @@ class UsersCommandTest {
         assertThat(cli.runRaw("", "users", "add", "--help")).isZero();
 
         assertThat(cli.out.replaceAll("\\s+", " ")).contains("--database=URL",
-                "(default: jdbc:h2:file:./data/gatehouse, relative to the working directory)",
-                "config file's embedded-provider section", "--password-stdin").doesNotContain("--password=");
+                "(default: the one of --config, else jdbc:h2:file:", "/data/gatehouse, relative to the working directory)",
+                "--config=FILE", "configuration file's embedded-provider section", "--password-stdin").doesNotContain("--password=");
+    }
+
+    @Test
+    void configOptionUsesTheDatabaseOfTheEmbeddedProviderSection() throws Exception {
+        // An operator names the same file that `serve` runs with, instead of repeating its database URL.
+        java.nio.file.Files.writeString(dir.resolve("gatehouse.yaml"), """
+                identity:
+                  provider: embedded
+                  embedded:
+                    database: {url: '%s'}
+                routes: [{match: /**, upstream: 'http://127.0.0.1:5173', access: public}]
+                """.formatted(cli.url));
+
+        assertThat(cli.runRaw(PASSPHRASE + "\n", "users", "add", "--email", "carol@example.com", "--password-stdin",
+                "--config", dir.resolve("gatehouse.yaml").toString())).as(cli.err).isZero();
+
+        assertThat(stored("carol@example.com").email()).isEqualTo("carol@example.com");
+    }
+
+    @Test
+    void configOptionRefusesAFileWithoutTheEmbeddedProvider() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("oidc.yaml"), """
+                identity: {issuer: 'https://idp.example.com', client_id: gh, client_secret: s}
+                routes: [{match: /**, upstream: 'http://127.0.0.1:5173', access: public}]
+                """);
+
+        assertThat(cli.runRaw("", "users", "list", "--config", dir.resolve("oidc.yaml").toString())).isEqualTo(1);
+        assertThat(cli.err).isEqualTo("error: " + dir.resolve("oidc.yaml")
+                + " does not use the embedded provider (identity.provider: embedded)" + System.lineSeparator());
     }
 
     @Test

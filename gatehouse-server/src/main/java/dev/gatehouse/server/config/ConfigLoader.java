@@ -47,6 +47,9 @@ public final class ConfigLoader {
     private static final Set<String> CLAIM_KEYS = Set.of("user_id", "email", "name", "picture", "roles", "organizations",
             "organization", "public_metadata");
 
+    /** The client id the embedded provider registers the gateway under, unless {@code identity.client_id} says otherwise. */
+    public static final String EMBEDDED_CLIENT_ID = "gatehouse";
+
     private final Function<String, String> environment;
 
     public ConfigLoader(Function<String, String> environment) {
@@ -80,7 +83,8 @@ public final class ConfigLoader {
     /** Every key the loader understands, as dotted paths with {@code []} for list items; for the docs test. */
     public static Set<String> knownKeys() {
         Context context = new Context(name -> "x");
-        read("token_templates: {t: {claims: {}}}\nroutes: [{require: {}, token: {template: t, exchange: {}}}]", context);
+        read("identity: {embedded: {database: {}, clients: [{}]}}\ntoken_templates: {t: {claims: {}}}\n"
+                + "routes: [{require: {}, token: {template: t, exchange: {}}}]", context);
         return new TreeSet<>(context.knownKeys);
     }
 
@@ -154,7 +158,7 @@ public final class ConfigLoader {
         return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
     }
 
-    private static HostPort hostPort(Section s, String key, String fallback) {
+    static HostPort hostPort(Section s, String key, String fallback) {
         String v = s.string(key, fallback);
         // YAML 1.1 reads a bare off as the boolean false
         if ((v.equalsIgnoreCase("off") || v.equals("false")) && key.equals("admin_listen")) {
@@ -194,26 +198,35 @@ public final class ConfigLoader {
 
     private static Identity identity(Section s) {
         String provider = s.string("provider", "oidc");
-        if (!provider.equals("oidc")) {
-            s.error("provider", "must be oidc (the embedded provider is not available in this version)");
+        boolean embedded = provider.equals("embedded");
+        if (!embedded && !provider.equals("oidc")) {
+            s.error("provider", "must be oidc or embedded (got '" + provider + "')");
         }
         boolean insecure = s.bool("insecure_allow_http", false);
-        URI issuer = s.url("issuer", true);
-        if (issuer != null && issuer.getScheme().equalsIgnoreCase("http") && !isLoopback(issuer.getHost()) && !insecure) {
+        URI issuer = s.url("issuer", !embedded);
+        if (embedded && issuer != null) {
+            s.error("issuer", "is the embedded provider's own (identity.embedded.public_url); remove it with provider: embedded");
+        } else if (issuer != null && issuer.getScheme().equalsIgnoreCase("http") && !isLoopback(issuer.getHost()) && !insecure) {
             s.error("issuer", "must be https (set insecure_allow_http: true to allow plain http, for testing only)");
         }
-        String clientId = s.requiredString("client_id");
+        // the embedded provider registers the gateway under this id; the launcher makes up the secret when none is given
+        String clientId = embedded ? s.string("client_id", EMBEDDED_CLIENT_ID) : s.requiredString("client_id");
         ClientAuth auth = s.choice("client_auth", ClientAuth.class, ClientAuth.CLIENT_SECRET_BASIC);
         String secret = s.string("client_secret", null);
         String keyFile = s.string("private_key_file", null);
-        if (auth == ClientAuth.PRIVATE_KEY_JWT) {
+        if (embedded && auth == ClientAuth.PRIVATE_KEY_JWT) {
+            s.error("client_auth", "must be client_secret_basic or client_secret_post with provider: embedded");
+        } else if (auth == ClientAuth.PRIVATE_KEY_JWT) {
             if (keyFile == null) {
                 s.error("private_key_file", "is required with client_auth: private_key_jwt");
             } else if (!Files.isReadable(Path.of(keyFile))) {
                 s.error("private_key_file", "cannot read " + keyFile);
             }
-        } else if (secret == null || secret.isBlank()) {
+        } else if (!embedded && (secret == null || secret.isBlank())) {
             s.error("client_secret", "is required with client_auth: " + auth.name().toLowerCase(Locale.ROOT));
+        }
+        if (embedded && secret != null && secret.length() < 32) {
+            s.error("client_secret", "must be at least 32 characters (or leave it out: one is generated at each start)");
         }
         // No offline_access by default: some providers (Keycloak) then make an offline session that outlives the
         // user's logout at the provider and sends no back-channel logout for it. Add it where the provider needs it
@@ -235,9 +248,15 @@ public final class ConfigLoader {
         if (!postLogout.startsWith("/") || postLogout.startsWith("//") || postLogout.startsWith("/\\")) {
             s.error("post_logout_redirect", "must be a local path such as /");
         }
+        boolean embeddedGiven = s.has("embedded");
+        GatewayConfig.Embedded section = EmbeddedSection.read(s.section("embedded"), clientId, insecure);
+        if (embeddedGiven && !embedded) {
+            s.error("embedded", "is only read with provider: embedded");
+        }
         s.finish();
         return new Identity(issuer, clientId, secret, auth, keyFile == null ? null : Path.of(keyFile), List.copyOf(scopes),
-                Map.copyOf(claims), refreshBefore, skew, List.copyOf(bearerAudiences), postLogout, insecure);
+                Map.copyOf(claims), refreshBefore, skew, List.copyOf(bearerAudiences), postLogout, insecure,
+                embedded ? section : null);
     }
 
     private static Csrf csrf(Section s) {

@@ -26,6 +26,12 @@ public record GatewayConfig(
         ForwardAuth forwardAuth,
         List<Route> routes) {
 
+    /** The same configuration signing in with another identity (the launcher's, for the embedded provider). */
+    public GatewayConfig withIdentity(Identity newIdentity) {
+        return new GatewayConfig(publicUrl, listen, adminListen, session, newIdentity, csrf, signing, tokenTemplates,
+                forwardAuth, routes);
+    }
+
     /** The public URL once the listener's real port is known. */
     public URI publicUrl(int boundPort) {
         if (publicUrl != null) {
@@ -69,7 +75,89 @@ public record GatewayConfig(
             Duration clockSkew,
             List<String> bearerAudiences,
             String postLogoutRedirect,
-            boolean insecureAllowHttp) {
+            boolean insecureAllowHttp,
+            Embedded embedded) {
+
+        /** An identity with an outside OpenID provider ({@code provider: oidc}). */
+        public Identity(URI issuer, String clientId, String clientSecret, ClientAuth clientAuth, Path privateKeyFile,
+                        List<String> scopes, Map<String, String> claims, Duration refreshBeforeExpiry, Duration clockSkew,
+                        List<String> bearerAudiences, String postLogoutRedirect, boolean insecureAllowHttp) {
+            this(issuer, clientId, clientSecret, clientAuth, privateKeyFile, scopes, claims, refreshBeforeExpiry, clockSkew,
+                    bearerAudiences, postLogoutRedirect, insecureAllowHttp, null);
+        }
+
+        /** True with {@code provider: embedded}: the launcher starts the provider and fills in issuer and client. */
+        public boolean isEmbedded() {
+            return embedded != null;
+        }
+
+        /**
+         * The same identity signing in at {@code newIssuer} as {@code newClientId} with {@code newSecret}: how the
+         * launcher points the gateway at the embedded provider it started.
+         */
+        public Identity withClient(URI newIssuer, String newClientId, String newSecret) {
+            return new Identity(newIssuer, newClientId, newSecret, clientAuth, privateKeyFile, scopes, claims,
+                    refreshBeforeExpiry, clockSkew, bearerAudiences, postLogoutRedirect, insecureAllowHttp, embedded);
+        }
+
+        @Override
+        public String toString() {
+            return "Identity[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? null : "***")
+                    + ", clientAuth=" + clientAuth + ", scopes=" + scopes + ", embedded=" + embedded + "]";
+        }
+    }
+
+    /**
+     * The embedded identity provider ({@code identity.provider: embedded}), as plain data: {@code gatehouse-server}
+     * never starts it (the gateway talks to it over OpenID Connect like to any provider); the launcher does.
+     *
+     * @param publicUrl the provider's issuer as browsers reach it; null means {@code http://localhost:<bound port>}
+     * @param seed      a seed file applied at every start (it only adds what is missing), or null
+     * @param signUp    whether the hosted sign-up page is open to anyone
+     */
+    public record Embedded(
+            HostPort listen,
+            URI publicUrl,
+            Database database,
+            Path signingKeyFile,
+            Path seed,
+            Duration accessTokenLifetime,
+            Duration refreshTokenLifetime,
+            Duration sessionLifetime,
+            boolean signUp,
+            List<Client> clients) {
+
+        /** The issuer once the listener's real port is known. */
+        public URI publicUrl(int boundPort) {
+            return publicUrl != null ? publicUrl : URI.create("http://localhost:" + boundPort);
+        }
+    }
+
+    /** Where the embedded provider keeps its users and organizations; the password never shows in {@link #toString()}. */
+    public record Database(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? null : "***") + "]";
+        }
+    }
+
+    /**
+     * An OpenID client the embedded provider accepts besides the gateway itself (a mobile app, a script, a service).
+     *
+     * @param secret null for a public client (PKCE only)
+     */
+    public record Client(
+            String id,
+            String secret,
+            List<URI> redirectUris,
+            List<URI> postLogoutRedirectUris,
+            URI backchannelLogoutUri,
+            Set<String> grantTypes) {
+        @Override
+        public String toString() {
+            return "Client[id=" + id + ", secret=" + (secret == null ? null : "***") + ", redirectUris=" + redirectUris
+                    + ", grantTypes=" + grantTypes + "]";
+        }
     }
 
     public record Csrf(String header, Set<String> allowedOrigins) {
