@@ -24,7 +24,7 @@ public final class PathPattern {
     }
 
     public boolean matches(String path) {
-        if (!path.startsWith(literalPrefix) && !(rest && (path + "/").equals(literalPrefix))) {
+        if (!path.startsWith(literalPrefix) && !(rest && isPrefixWithoutSlash(path))) {
             return false;
         }
         int pos = 1;
@@ -51,6 +51,12 @@ public final class PathPattern {
         }
         // every segment consumed; the path must end here (a trailing slash is allowed)
         return pos >= len;
+    }
+
+    /** {@code path + "/"} equals the literal prefix ({@code /api} for {@code /api/**}), tested without building it. */
+    private boolean isPrefixWithoutSlash(String path) {
+        int n = path.length();
+        return literalPrefix.length() == n + 1 && literalPrefix.charAt(n) == '/' && literalPrefix.startsWith(path);
     }
 
     @Override
