@@ -1,5 +1,7 @@
 package dev.gatehouse.server.proxy;
 
+import java.util.List;
+
 /**
  * A compiled route pattern, matched segment by segment: a literal segment matches itself, {@code *} matches one
  * non-empty segment, and a final {@code **} matches the rest of the path, including nothing
@@ -57,6 +59,21 @@ public final class PathPattern {
     private boolean isPrefixWithoutSlash(String path) {
         int n = path.length();
         return literalPrefix.length() == n + 1 && literalPrefix.charAt(n) == '/' && literalPrefix.startsWith(path);
+    }
+
+    /**
+     * The pattern's segments before its first wildcard ({@code [api, billing]} for {@code /api/billing/*}/x}): a
+     * path can match only if it begins with exactly these segments.
+     */
+    List<String> leadingLiterals() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String segment : segments) {
+            if (segment.indexOf('*') >= 0) {
+                break;
+            }
+            out.add(segment);
+        }
+        return out;
     }
 
     @Override
