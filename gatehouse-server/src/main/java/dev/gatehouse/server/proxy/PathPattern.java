@@ -1,5 +1,7 @@
 package dev.gatehouse.server.proxy;
 
+import java.util.List;
+
 /**
  * A compiled route pattern, matched segment by segment: a literal segment matches itself, {@code *} matches one
  * non-empty segment, and a final {@code **} matches the rest of the path, including nothing
@@ -24,7 +26,7 @@ public final class PathPattern {
     }
 
     public boolean matches(String path) {
-        if (!path.startsWith(literalPrefix) && !(rest && (path + "/").equals(literalPrefix))) {
+        if (!path.startsWith(literalPrefix) && !(rest && isPrefixWithoutSlash(path))) {
             return false;
         }
         int pos = 1;
@@ -51,6 +53,27 @@ public final class PathPattern {
         }
         // every segment consumed; the path must end here (a trailing slash is allowed)
         return pos >= len;
+    }
+
+    /** {@code path + "/"} equals the literal prefix ({@code /api} for {@code /api/**}), tested without building it. */
+    private boolean isPrefixWithoutSlash(String path) {
+        int n = path.length();
+        return literalPrefix.length() == n + 1 && literalPrefix.charAt(n) == '/' && literalPrefix.startsWith(path);
+    }
+
+    /**
+     * The pattern's segments before its first wildcard ({@code [api, billing]} for {@code /api/billing/*}/x}): a
+     * path can match only if it begins with exactly these segments.
+     */
+    List<String> leadingLiterals() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String segment : segments) {
+            if (segment.indexOf('*') >= 0) {
+                break;
+            }
+            out.add(segment);
+        }
+        return out;
     }
 
     @Override

@@ -29,6 +29,7 @@ public final class Sessions {
     private final Duration absoluteTimeout;
     private final Duration touchInterval;
     private final SecureRandom random;
+    private final SubjectInterner subjects = new SubjectInterner(SubjectInterner.DEFAULT_LIMIT);
     private final java.util.List<java.util.function.Consumer<String>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The outcome of looking up a cookie: a live session, or the reason there is none. */
@@ -92,12 +93,15 @@ public final class Sessions {
         return clock;
     }
 
-    /** Starts a session with a new id. Any previous session of the browser must be ended by the caller. */
+    /**
+     * Starts a session with a new id. Any previous session of the browser must be ended by the caller. The subject's
+     * memberships and roles are stored as instances shared with other sessions that hold equal ones.
+     */
     public CompletionStage<Created> create(UserProfile user, Subject subject, ProviderTokens tokens, String providerSubject,
             String providerSessionId) {
         String value = cookie.newValue();
         Instant now = clock.instant();
-        Session session = new Session(SessionCookie.hash(value), publicId(), user, subject, tokens, providerSubject,
+        Session session = new Session(SessionCookie.hash(value), publicId(), user, subjects.intern(subject), tokens, providerSubject,
                 providerSessionId, now, now, now.plus(absoluteTimeout));
         return store.save(session, evictAfter(session)).thenApply(v -> new Created(session, value));
     }

@@ -171,4 +171,48 @@ class RouteTableTest {
         assertThat(t.match(null, "/").rule().level()).isEqualTo(AccessLevel.OPTIONAL);
         assertThat(t.routes()).hasSize(2);
     }
+
+    @Test
+    void indexedMatchFindsTheSameRouteAsAScanInFileOrder() {
+        // The table is indexed by leading literal segments for speed; file order must still decide, including
+        // between a wildcard route early in the file and a literal route after it.
+        List<GatewayConfig.Route> configured = List.of(
+                route("/api/billing/invoices", "http://127.0.0.1:9001"),
+                route("/*/x", "http://127.0.0.1:9001"),
+                route("/api/billing/**", "http://127.0.0.1:9001"),
+                route("/api/*/items/**", "http://127.0.0.1:9001"),
+                route("/api/", "http://127.0.0.1:9001"),
+                route("/api/**", "http://127.0.0.1:9001"),
+                route("/static/app.js", "http://127.0.0.1:9001"),
+                route("/", "http://127.0.0.1:9001"),
+                route("/**", "http://127.0.0.1:9001"));
+        RouteTable t = new RouteTable(configured);
+        List<String> paths = List.of("/", "/api", "/api/", "/api/x", "/b/x", "/api/billing", "/api/billing/", "/api/billing/invoices",
+                "/api/billing/invoices/1", "/api/orders/items", "/api/orders/items/7", "/api/billing/items/7", "/static/app.js",
+                "/static/app.css", "/other", "/x/x", "/api/x/y");
+        for (String path : paths) {
+            Integer scanned = null;
+            for (Route r : t.routes()) {
+                if (r.pattern().matches(path)) {
+                    scanned = r.index();
+                    break;
+                }
+            }
+            Route indexed = t.match(null, path);
+            assertThat(indexed == null ? null : indexed.index()).as(path).isEqualTo(scanned);
+        }
+        assertThat(t.match(null, "/api/x").index()).isEqualTo(1);
+        assertThat(t.match(null, "/api/billing/items/7").index()).isEqualTo(2);
+        assertThat(t.match(null, "/api/orders/items/7").index()).isEqualTo(3);
+    }
+
+    @Test
+    void routesOfAnotherHostAreSkippedWhenIndexed() {
+        RouteTable t = table(
+                route("/api/**", "admin.example.com", Set.of(), "http://127.0.0.1:9001", null),
+                route("/api/**", "http://127.0.0.1:9002"));
+
+        assertThat(t.match("admin.example.com", "/api/users").index()).isEqualTo(0);
+        assertThat(t.match("app.example.com", "/api/users").index()).isEqualTo(1);
+    }
 }

@@ -248,4 +248,26 @@ class SessionsTest {
 
         assertThat(tokens.toString()).doesNotContain("secret");
     }
+
+    @Test
+    void sessionsOfMembersOfOneOrganizationShareItsMembership() throws Exception {
+        // Heap per idle session (BRIEF §5, under 1 KiB): sign-ins parse claims into new strings each time, so the
+        // store must not keep one copy of an organization's names and permissions per session.
+        Sessions.Created a = join(sessions.create(new UserProfile("user_a", null, null, null), member("user_a"), tokens(), "a", null));
+        Sessions.Created b = join(sessions.create(new UserProfile("user_b", null, null, null), member("user_b"), tokens(), "b", null));
+
+        Subject storedB = stored(b).subject();
+        assertThat(storedB).isEqualTo(member("user_b"));
+        assertThat(storedB.organizations().get(0)).isSameAs(stored(a).subject().organizations().get(0));
+    }
+
+    private static Subject member(String userId) {
+        dev.gatehouse.core.access.Membership acme = new dev.gatehouse.core.access.Membership(new String("org_1"), new String("acme"),
+                new String("Acme"), new String("org:admin"), Set.of(new String("org:billing:read")));
+        return new Subject(userId, Set.of(), List.of(acme), new String("org_1"));
+    }
+
+    private ProviderTokens tokens() {
+        return new ProviderTokens("access", clock.instant().plusSeconds(300), null, null);
+    }
 }
