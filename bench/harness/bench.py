@@ -362,6 +362,33 @@ def children(pid):
     return out
 
 
+def thread_ticks(pid):
+    """CPU ticks of a JVM's threads, by kind: each event loop on its own (to see whether the load is spread), the
+    rest grouped by name (JIT compiler, GC, ...)."""
+    out = {}
+    try:
+        tids = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+    except FileNotFoundError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                comm = f.read().strip()
+        except FileNotFoundError:
+            continue
+        if comm.startswith("vert.x-eventloo"):
+            name = f"event loop {sum(1 for k in out if k.startswith('event loop')) + 1}"
+        elif comm.startswith(("C1 Compiler", "C2 Compiler")):
+            name = "JIT compiler"
+        elif comm.startswith(("GC Thread", "G1 ")):
+            name = "GC"
+        else:
+            name = "other"
+        u, st = proc_ticks(f"{pid}/task/{tid}")
+        out[name] = out.get(name, 0) + u + st
+    return out
+
+
 def machine_busy():
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
@@ -396,6 +423,8 @@ class CpuMeter:
             snap[name] = (u, s)
         snap["_machine"] = machine_busy()
         snap["_self"] = os.times()
+        if "gatehouse" in self.groups:
+            snap["_threads"] = thread_ticks(self.groups["gatehouse"])
         return snap
 
     @staticmethod
@@ -418,6 +447,9 @@ class CpuMeter:
         ncpu = os.cpu_count() or 1
         foreign = busy - mine / CLK_TCK - wrk_s
         out["_foreign_share"] = max(0.0, foreign) / (elapsed * ncpu) if elapsed > 0 else 0.0
+        if "_threads" in before:
+            out["_threads"] = {k: (v - before["_threads"].get(k, 0)) / CLK_TCK * 1e6 / max(requests, 1)
+                               for k, v in after["_threads"].items()}
         return out
 
 
@@ -508,6 +540,13 @@ def print_throughput(scenario, targets, results, rounds):
         print(f"| {n} | {fmt_rps(med(rps))} ({fmt_rps(min(rps))}–{fmt_rps(max(rps))}) | "
               f"{fmt_ms(med([x['p50_us'] for x in rs]))} | {fmt_ms(med([x['p99_us'] for x in rs]))} | {ratio} | "
               f"{user + sys_:.0f} ({user:.0f}+{sys_:.0f}) | {up_s} | {wrk:.0f} | {bad} / {err} |")
+    threads = {}
+    for x in results["gatehouse"]:
+        for k, v in x["cpu"].get("_threads", {}).items():
+            threads.setdefault(k, []).append(v)
+    if threads:
+        print("\nGatehouse CPU by thread, µs per request (median of rounds): " + ", ".join(
+            f"{k} {med(v):.0f}" for k, v in sorted(threads.items())))
     if "spring" in names:
         gs = [results["gatehouse"][i]["rps"] / results["spring"][i]["rps"] for i in range(rounds)]
         print(f"\nGatehouse / Spring peer per round: {', '.join(f'{x:.1f}' for x in gs)}; median **{med(gs):.1f}x**")
@@ -549,7 +588,7 @@ GROUPS = [("dev.gatehouse.", "Gatehouse"), ("io.vertx.", "Vert.x"), ("io.netty."
 
 def frame_name(frame):
     m = frame["method"]
-    return f"{m['type']['name']}.{m['name']}"
+    return f"{m['type']['name'].replace('/', '.')}.{m['name']}"
 
 
 def group_of(name):
@@ -637,7 +676,9 @@ def main():
     p.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--warmup", type=int, default=5, help="seconds of wrk per target and scenario before the rounds")
+    p.add_argument("--warmup", type=int, default=15,
+                   help="seconds of wrk per target and scenario before the rounds (default 15: the JVM's JIT needs "
+                        "about a minute of load on 2 cores)")
     p.add_argument("--pause", type=float, default=1.0, help="seconds between wrk runs")
     p.add_argument("--scenarios", default="relay,minted,verify,public")
     p.add_argument("--fixed-rate", action="store_true", help="also measure p99 at half the baseline's maximum rate")
@@ -663,7 +704,7 @@ def main():
     if args.fixed_rate:
         plan += n_runs * (3 + 3 + args.rounds * per_run)
     if args.profile:
-        plan += len(scenario_names) * (per_run + 20)
+        plan += len(scenario_names) * (2 * per_run + 20)
     limit = args.max_minutes * 60 if args.max_minutes else plan * 1.5 + 600
     log(f"bench: plan about {plan / 60:.0f} min of load (hard limit {limit / 60:.0f} min)")
 
@@ -823,15 +864,21 @@ def main():
 
         profiles = {}
         if args.profile:
+            # Starting JFR makes the JIT recompile what it instruments, which costs a few seconds of a 2-core
+            # machine; a first recording runs through a warm-up round so that the recorded round is warm.
+            jcmd = lambda *a: subprocess.run(["jcmd", str(gateway.pid)] + list(a), capture_output=True, check=True,
+                                             timeout=120)
+            jcmd("JFR.start", "name=bench-warm", "settings=profile")
             for name in scenario_names:
+                run_wrk(args, targets["gatehouse"]["base"] + scenarios[name]["path"], scenarios[name]["headers"],
+                        args.duration, report)
                 jfr = os.path.join(work, f"gatehouse-{name}.jfr")
-                subprocess.run(["jcmd", str(gateway.pid), "JFR.start", f"name=bench-{name}", "settings=profile",
-                                f"filename={jfr}"], capture_output=True, check=True, timeout=60)
+                jcmd("JFR.start", f"name=bench-{name}", "settings=profile", f"filename={jfr}")
                 res = measured(args, meter, targets["gatehouse"], scenarios[name], args.duration, report)
-                subprocess.run(["jcmd", str(gateway.pid), "JFR.stop", f"name=bench-{name}"], capture_output=True,
-                               check=True, timeout=120)
+                jcmd("JFR.stop", f"name=bench-{name}")
                 log(f"bench: profiled round {name}: {res['rps']:,.0f} req/s with JFR on")
                 profiles[name] = (res, summarize_jfr(jfr, 25))
+            jcmd("JFR.stop", "name=bench-warm")
 
         # ------------------------------------------------------------------ report
         print("\n## Results\n")
@@ -847,7 +894,8 @@ def main():
                                       args.rounds)
         for name, (res, summary) in profiles.items():
             print(f"\n### Profile: {scenarios[name]['title']}\n")
-            print(f"One extra Gatehouse-only round with JFR (`jcmd JFR.start settings=profile`): "
+            print(f"One extra Gatehouse-only round with JFR (`jcmd JFR.start settings=profile`, after a warm-up "
+                  f"round under JFR): "
                   f"{res['rps']:,.0f} req/s, CPU {cpu_of(res, 'gatehouse'):.0f} µs/req "
                   f"(user {res['cpu']['gatehouse']['user_us_per_req']:.0f} + sys "
                   f"{res['cpu']['gatehouse']['sys_us_per_req']:.0f}).\n")
