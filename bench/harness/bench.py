@@ -711,7 +711,7 @@ def main():
     if args.fixed_rate:
         plan += n_runs * (3 + 3 + args.rounds * per_run)
     if args.profile:
-        plan += len(scenario_names) * (2 * per_run + 20)
+        plan += len(scenario_names) * (4 * per_run + 20)
     limit = args.max_minutes * 60 if args.max_minutes else plan * 1.5 + 600
     log(f"bench: plan about {plan / 60:.0f} min of load (hard limit {limit / 60:.0f} min)")
 
@@ -871,11 +871,15 @@ def main():
 
         profiles = {}
         if args.profile:
-            # Starting JFR makes the JIT recompile what it instruments, which costs a few seconds of a 2-core
-            # machine; a first recording runs through a warm-up round so that the recorded round is warm.
+            # Starting JFR makes the JIT recompile what it instruments, which takes tens of seconds of load on a
+            # 2-core machine; a first recording runs through two warm-up rounds of every scenario, then one more of
+            # the scenario right before its recorded round.
             jcmd = lambda *a: subprocess.run(["jcmd", str(gateway.pid)] + list(a), capture_output=True, check=True,
                                              timeout=120)
             jcmd("JFR.start", "name=bench-warm", "settings=profile")
+            for name in scenario_names + scenario_names:
+                run_wrk(args, targets["gatehouse"]["base"] + scenarios[name]["path"], scenarios[name]["headers"],
+                        args.duration, report)
             for name in scenario_names:
                 run_wrk(args, targets["gatehouse"]["base"] + scenarios[name]["path"], scenarios[name]["headers"],
                         args.duration, report)
@@ -905,7 +909,8 @@ def main():
                   f"round under JFR): "
                   f"{res['rps']:,.0f} req/s, CPU {cpu_of(res, 'gatehouse'):.0f} µs/req "
                   f"(user {res['cpu']['gatehouse']['user_us_per_req']:.0f} + sys "
-                  f"{res['cpu']['gatehouse']['sys_us_per_req']:.0f}).\n")
+                  f"{res['cpu']['gatehouse']['sys_us_per_req']:.0f}); by thread, µs/req: " + ", ".join(
+                      f"{k} {v:.0f}" for k, v in sorted(res["cpu"].get("_threads", {}).items())) + ".\n")
             print("```\n" + summary + "\n```")
         if args.check:
             print("\n### Check against BRIEF §5\n")
