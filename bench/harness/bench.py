@@ -713,7 +713,7 @@ def main():
     if args.profile:
         plan += len(scenario_names) * (4 * per_run + 20)
     limit = args.max_minutes * 60 if args.max_minutes else plan * 1.5 + 600
-    log(f"bench: plan about {plan / 60:.0f} min of load (hard limit {limit / 60:.0f} min)")
+    log(f"bench: plan about {plan / 60:.1f} min of load (hard limit {limit / 60:.0f} min)")
 
     def on_signal(signum, frame):
         raise Stop(f"signal {signum}")
