@@ -9,9 +9,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import dev.gatehouse.server.config.GatewayConfig;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +33,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Binds the public listener, then builds the parts for the port it got (the public URL may depend on it),
-     * then starts the remaining event loops and the admin listener.
+     * Binds the public listener (one server per event loop), then builds the parts for the port it got (the public
+     * URL may depend on it), hands them to every loop's server, and starts the admin listener.
      */
     public static CompletableFuture<GatewayServer> start(GatewayConfig config, java.util.function.IntFunction<ServerParts> partsForPort) {
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -42,15 +45,20 @@ public final class GatewayServer implements AutoCloseable {
         // Port 0 picks a free port. Vert.x shares one random port among servers that ask for the same negative
         // port, so every event loop's server asks for -1 and they all end up on the first one's port.
         int port = config.listen().port() == 0 ? -1 : config.listen().port();
-        PublicVerticle first = new PublicVerticle(host, port);
-        Future<ServerParts> ready = vertx.deployVerticle(first).map(id -> {
-            ServerParts parts = partsForPort.apply(first.actualPort);
-            first.serve(parts);
+        // All instances in one deployment: their contexts are taken from the event loops in turn, one loop each.
+        // Deployed one by one, other contexts created in between could put two servers on the same loop, leaving
+        // another loop idle while every connection waits on the busy one.
+        List<PublicVerticle> servers = new CopyOnWriteArrayList<>();
+        Future<ServerParts> ready = vertx.deployVerticle(() -> {
+            PublicVerticle server = new PublicVerticle(host, port);
+            servers.add(server);
+            return server;
+        }, new DeploymentOptions().setInstances(loops)).map(id -> {
+            ServerParts parts = partsForPort.apply(servers.get(0).actualPort);
+            servers.forEach(server -> server.serve(parts));
             return parts;
         });
-        Future<Integer> bound = ready.compose(parts -> loops == 1 ? Future.succeededFuture(first.actualPort)
-                : vertx.deployVerticle(() -> new PublicVerticle(host, port).serving(parts),
-                        new DeploymentOptions().setInstances(loops - 1)).map(id -> first.actualPort));
+        Future<Integer> bound = ready.map(parts -> servers.get(0).actualPort);
         Future<Integer> admin = ready.compose(parts -> config.adminListen() == null ? Future.succeededFuture(-1)
                 : vertx.createHttpServer(new HttpServerOptions())
                         .requestHandler(new AdminHandler(parts))
@@ -87,14 +95,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * One event loop's public server and upstream client. The first one binds before the parts exist (they may
-     * need its port); nobody can send it a request before {@link #serve} since nobody knows the port yet.
+     * One event loop's public server and upstream client. The servers bind before the parts exist (they may need
+     * the port); until {@link #serve} a request gets 503.
      */
     private static final class PublicVerticle extends VerticleBase {
         private volatile int actualPort;
         private volatile RequestDispatcher dispatcher;
-        private HttpClient client;
-        private io.vertx.core.http.WebSocketClient webSockets;
+        private volatile HttpClient client;
+        private volatile io.vertx.core.http.WebSocketClient webSockets;
         private final String host;
         private final int port;
 
@@ -102,13 +110,6 @@ public final class GatewayServer implements AutoCloseable {
             this.host = host;
             this.port = port;
         }
-
-        PublicVerticle serving(ServerParts parts) {
-            this.pendingParts = parts;
-            return this;
-        }
-
-        private ServerParts pendingParts;
 
         void serve(ServerParts parts) {
             dispatcher = new RequestDispatcher(parts, new ProxyEndpoint(parts, client, new WebSocketBridge(parts, webSockets)));
@@ -120,16 +121,22 @@ public final class GatewayServer implements AutoCloseable {
                     new HttpClientOptions().setKeepAlive(true).setPipelining(false).setMaxInitialLineLength(8192),
                     new PoolOptions().setHttp1MaxSize(256));
             webSockets = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(1024));
-            if (pendingParts != null) {
-                serve(pendingParts);
-            }
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(host)
                     .setPort(port)
                     .setMaxHeaderSize(16 * 1024)
                     .setCompressionSupported(false);
-            return vertx.createHttpServer(options).requestHandler(req -> dispatcher.handle(req)).listen()
+            return vertx.createHttpServer(options).requestHandler(this::handle).listen()
                     .onSuccess(s -> actualPort = s.actualPort());
+        }
+
+        private void handle(HttpServerRequest req) {
+            RequestDispatcher d = dispatcher;
+            if (d == null) {
+                req.response().setStatusCode(503).end();
+            } else {
+                d.handle(req);
+            }
         }
     }
 }
