@@ -75,7 +75,7 @@ public final class ProviderKeys {
         }
         ProviderKeys created = new ProviderKeys(file, clock, random, List.of());
         created.keys = List.of(created.generate());
-        created.save();
+        created.save(created.keys);
         return created;
     }
 
@@ -122,13 +122,16 @@ public final class ProviderKeys {
         return keys;
     }
 
-    /** Adds a new signing key in front and drops keys beyond {@link #KEPT_AFTER_ROTATION} older ones. */
+    /**
+     * Adds a new signing key in front and drops keys beyond {@link #KEPT_AFTER_ROTATION} older ones. The file is
+     * written first: when that fails nothing changes, so no token is signed with a key a restart would lose.
+     */
     public synchronized void rotate() {
         List<ECKey> next = new ArrayList<>();
         next.add(generate());
         next.addAll(keys.subList(0, Math.min(keys.size(), KEPT_AFTER_ROTATION)));
+        save(next);
         keys = List.copyOf(next);
-        save();
     }
 
     private ECKey generate() {
@@ -147,8 +150,8 @@ public final class ProviderKeys {
         }
     }
 
-    private void save() {
-        String json = new JWKSet(new ArrayList<JWK>(keys)).toString(false);
+    private void save(List<ECKey> toWrite) {
+        String json = new JWKSet(new ArrayList<JWK>(toWrite)).toString(false);
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

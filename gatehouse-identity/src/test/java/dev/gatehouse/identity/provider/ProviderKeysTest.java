@@ -86,4 +86,20 @@ class ProviderKeysTest {
         assertThat(ProviderKeys.loadOrCreate(file, clock, new SecureRandom()).rotateIfOlderThan(Duration.ofDays(30)))
                 .as("the new key's age is in the file").isFalse();
     }
+
+    @Test
+    void aRotationThatCannotWriteTheFileChangesNothing() throws Exception {
+        // Signing with a key the file does not hold would make those tokens unverifiable after a restart.
+        Path file = dir.resolve("keys.json");
+        TestClock clock = new TestClock();
+        ProviderKeys keys = ProviderKeys.loadOrCreate(file, clock, new SecureRandom());
+        String kid = keys.signingKey().getKeyID();
+        Path blocker = dir.resolve("keys.json.tmp");
+        Files.createDirectories(blocker.resolve("not-empty"));
+        clock.advance(Duration.ofDays(30));
+        assertThatThrownBy(() -> keys.rotateIfOlderThan(Duration.ofDays(30)))
+                .isInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(keys.signingKey().getKeyID()).isEqualTo(kid);
+        assertThat(keys.publicKeys().getKeys()).hasSize(1);
+    }
 }
