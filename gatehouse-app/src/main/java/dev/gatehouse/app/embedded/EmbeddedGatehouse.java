@@ -111,6 +111,7 @@ public final class EmbeddedGatehouse implements AutoCloseable {
                 .withListen(embedded.listen().host(), port)
                 .withPublicUrl(publicUrl)
                 .withLifetimes(embedded.accessTokenLifetime(), embedded.refreshTokenLifetime(), embedded.sessionLifetime())
+                .withSigningKeyRotation(embedded.signingKeyRotation())
                 .withSignUpAllowed(embedded.signUp())
                 .withClock(clock)
                 .withRandom(random);

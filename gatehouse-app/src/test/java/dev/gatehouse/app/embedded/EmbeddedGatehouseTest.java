@@ -28,6 +28,7 @@ class EmbeddedGatehouseTest {
                 access_token_lifetime: 2m
                 refresh_token_lifetime: 7d
                 session_lifetime: 8h
+                signing_key_rotation: 9d
                 sign_up: false
                 """), Clock.systemUTC(), new SecureRandom());
 
@@ -38,6 +39,7 @@ class EmbeddedGatehouseTest {
         assertThat(p.accessTokenLifetime()).isEqualTo(Duration.ofMinutes(2));
         assertThat(p.refreshTokenLifetime()).isEqualTo(Duration.ofDays(7));
         assertThat(p.sessionLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(p.signingKeyRotation()).isEqualTo(Duration.ofDays(9));
         assertThat(p.signUpAllowed()).isFalse();
     }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.identity.provider;
 import dev.gatehouse.identity.http.ProviderHttpServer;
 import dev.gatehouse.identity.store.IdentityDatabase;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -36,6 +37,13 @@ public final class EmbeddedProvider implements AutoCloseable {
             return built.get();
         });
         LOG.info("Embedded OpenID provider {} listening on {}:{}", built.get().issuer(), settings.host(), server.port());
+        Duration longest = settings.refreshTokenLifetime().compareTo(settings.sessionLifetime()) > 0
+                ? settings.refreshTokenLifetime() : settings.sessionLifetime();
+        if (settings.signingKeyRotation().compareTo(longest) < 0) {
+            LOG.warn("Embedded provider signing keys rotate every {}, less than the refresh token or session lifetime "
+                    + "({}): ID tokens kept as logout hints may stop verifying before their session ends",
+                    settings.signingKeyRotation(), longest);
+        }
         return new EmbeddedProvider(server, built.get());
     }
 
@@ -60,7 +68,7 @@ public final class EmbeddedProvider implements AutoCloseable {
         provider.register(Objects.requireNonNull(client, "client"));
     }
 
-    /** The signing keys, for rotation ({@link ProviderKeys#rotate}). */
+    /** The signing keys, rotated every {@code settings.signingKeyRotation()}; {@link ProviderKeys#rotate} rotates now. */
     public ProviderKeys keys() {
         return provider.keys();
     }

@@ -30,7 +30,10 @@ public final class OpenIdProvider implements AutoCloseable {
     private final Userinfo userinfo;
     private final String discovery;
 
-    /** Builds the provider for {@code issuer}; reads or creates the signing key file (blocking file I/O). */
+    /**
+     * Builds the provider for {@code issuer}; reads or creates the signing key file and rotates it when the
+     * signing key is older than {@code settings.signingKeyRotation()} (blocking file I/O).
+     */
     public OpenIdProvider(ProviderSettings settings, URI issuer, IdentityDatabase database) {
         ProviderKeys keys = ProviderKeys.loadOrCreate(settings.signingKeyFile(), settings.clock(), settings.random());
         this.core = new ProviderCore(settings, ProviderSettings.requireIssuerUrl(issuer), database, keys);
@@ -53,7 +56,10 @@ public final class OpenIdProvider implements AutoCloseable {
         core.clients.put(client.clientId(), client);
     }
 
-    /** The signing keys; {@link ProviderKeys#rotate} adds a new one and keeps publishing the older ones. */
+    /**
+     * The signing keys, rotated on schedule; {@link ProviderKeys#rotate} adds a new one at once (and restarts the
+     * period) and keeps publishing the older ones.
+     */
     public ProviderKeys keys() {
         return core.keys;
     }
@@ -149,6 +155,7 @@ public final class OpenIdProvider implements AutoCloseable {
 
     @Override
     public void close() {
+        core.rotation.close();
         core.backchannel.close();
     }
 }

@@ -44,6 +44,7 @@ final class ProviderCore {
     final Cache<String, PendingAuthorization> pending;
     final AuthorizationCodes codes;
     final ProviderKeys keys;
+    final KeyRotation rotation;
     final TokenMinter minter;
     final BackchannelNotifier backchannel;
     /** Session ids ended here: their unexpired access tokens stop working at userinfo. */
@@ -66,7 +67,8 @@ final class ProviderCore {
                 .ticker(Tickers.of(clock)).build();
         this.codes = new AuthorizationCodes(clock, settings.random());
         this.keys = keys;
-        this.minter = new TokenMinter(issuer, keys, clock, settings.random());
+        this.rotation = new KeyRotation(keys, settings.signingKeyRotation());
+        this.minter = new TokenMinter(issuer, rotation, clock, settings.random());
         this.backchannel = new BackchannelNotifier(minter, clients);
         Duration tokenLife = settings.accessTokenLifetime().plusMinutes(1);
         this.endedSessions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(tokenLife)

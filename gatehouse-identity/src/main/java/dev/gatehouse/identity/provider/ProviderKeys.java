@@ -21,6 +21,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -28,7 +30,9 @@ import java.util.List;
 /**
  * The provider's ES256 signing keys, newest first: the first signs, all are published in the JWKS so tokens
  * signed before a rotation keep verifying. Kept in one JSON Web Key Set file, written owner-only (rw-------) and
- * replaced atomically; generated when the file does not exist. Thread-safe: {@link #rotate} swaps an immutable list.
+ * replaced atomically; generated when the file does not exist. Each key records when it was made (its JWK
+ * {@code iat}), so the age of the signing key survives a restart; a key without it (a file from before) counts as
+ * due for rotation. Thread-safe: {@link #rotate} swaps an immutable list.
  */
 public final class ProviderKeys {
     /** The newest key and this many older ones stay published after a rotation. */
@@ -71,13 +75,41 @@ public final class ProviderKeys {
         }
         ProviderKeys created = new ProviderKeys(file, clock, random, List.of());
         created.keys = List.of(created.generate());
-        created.save();
+        created.save(created.keys);
         return created;
     }
 
     /** The key that signs now. */
     public ECKey signingKey() {
         return keys.get(0);
+    }
+
+    /** When the signing key was made; null for a key written before keys recorded it. */
+    public Instant signingKeyCreated() {
+        Date issued = signingKey().getIssueTime();
+        return issued == null ? null : issued.toInstant();
+    }
+
+    /**
+     * Rotates when the signing key has signed for {@code period} (by the clock) or its age is unknown; returns
+     * whether it did. Blocking file I/O when it rotates; a cheap comparison otherwise.
+     */
+    public boolean rotateIfOlderThan(Duration period) {
+        if (!due(period)) {
+            return false;
+        }
+        synchronized (this) {
+            if (!due(period)) {
+                return false;
+            }
+            rotate();
+            return true;
+        }
+    }
+
+    private boolean due(Duration period) {
+        Instant created = signingKeyCreated();
+        return created == null || !clock.instant().isBefore(created.plus(period));
     }
 
     /** Every published key (public parts only). */
@@ -90,13 +122,16 @@ public final class ProviderKeys {
         return keys;
     }
 
-    /** Adds a new signing key in front and drops keys beyond {@link #KEPT_AFTER_ROTATION} older ones. */
+    /**
+     * Adds a new signing key in front and drops keys beyond {@link #KEPT_AFTER_ROTATION} older ones. The file is
+     * written first: when that fails nothing changes, so no token is signed with a key a restart would lose.
+     */
     public synchronized void rotate() {
         List<ECKey> next = new ArrayList<>();
         next.add(generate());
         next.addAll(keys.subList(0, Math.min(keys.size(), KEPT_AFTER_ROTATION)));
+        save(next);
         keys = List.copyOf(next);
-        save();
     }
 
     private ECKey generate() {
@@ -115,8 +150,8 @@ public final class ProviderKeys {
         }
     }
 
-    private void save() {
-        String json = new JWKSet(new ArrayList<JWK>(keys)).toString(false);
+    private void save(List<ECKey> toWrite) {
+        String json = new JWKSet(new ArrayList<JWK>(toWrite)).toString(false);
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

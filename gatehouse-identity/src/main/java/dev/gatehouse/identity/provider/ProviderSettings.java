@@ -13,6 +13,9 @@ import java.util.Objects;
  * null means {@code http://<host>:<bound port>}. Refresh tokens expire {@code refreshTokenLifetime} after the
  * first one of their family was issued, however often they rotate. Failed sign-ins lock an account after
  * {@code maxFailuresPerAccount} and an address after {@code maxFailuresPerAddress} within {@code failureWindow}.
+ * A new signing key takes over every {@code signingKeyRotation}, and the two before it stay published, so a token
+ * verifies for at least two periods after it was signed: keep the period at least the refresh token and session
+ * lifetimes (an expired ID token is still accepted as a logout hint while its session may live).
  * Start from {@link #defaults(Path)} and change with the {@code with...} methods.
  */
 public record ProviderSettings(
@@ -29,7 +32,8 @@ public record ProviderSettings(
         boolean signUpAllowed,
         int maxFailuresPerAccount,
         int maxFailuresPerAddress,
-        Duration failureWindow) {
+        Duration failureWindow,
+        Duration signingKeyRotation) {
 
     public ProviderSettings {
         Objects.requireNonNull(host, "host");
@@ -50,63 +54,74 @@ public record ProviderSettings(
             throw new IllegalArgumentException("failure limits must be at least 1");
         }
         requirePositive(failureWindow, "failureWindow");
+        requirePositive(signingKeyRotation, "signingKeyRotation");
     }
 
     /**
      * 127.0.0.1 on any free port, access tokens for 5 minutes, refresh tokens for 30 days, provider sessions for
-     * 12 hours, sign-up open, 5 failures per account and 20 per address in 15 minutes.
+     * 12 hours, sign-up open, 5 failures per account and 20 per address in 15 minutes, a new signing key every
+     * 30 days.
      */
     public static ProviderSettings defaults(Path signingKeyFile) {
         return new ProviderSettings("127.0.0.1", 0, null, signingKeyFile, Duration.ofMinutes(5), Duration.ofDays(30),
                 Duration.ofHours(12), Clock.systemUTC(), new SecureRandom(), Argon2Parameters.DEFAULT, true, 5, 20,
-                Duration.ofMinutes(15));
+                Duration.ofMinutes(15), Duration.ofDays(30));
     }
 
     public ProviderSettings withListen(String newHost, int newPort) {
         return new ProviderSettings(newHost, newPort, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
                 sessionLifetime, clock, random, passwordParameters, signUpAllowed, maxFailuresPerAccount,
-                maxFailuresPerAddress, failureWindow);
+                maxFailuresPerAddress, failureWindow, signingKeyRotation);
     }
 
     public ProviderSettings withPublicUrl(URI url) {
         return new ProviderSettings(host, port, url, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
                 sessionLifetime, clock, random, passwordParameters, signUpAllowed, maxFailuresPerAccount,
-                maxFailuresPerAddress, failureWindow);
+                maxFailuresPerAddress, failureWindow, signingKeyRotation);
     }
 
     public ProviderSettings withLifetimes(Duration accessToken, Duration refreshToken, Duration session) {
         return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessToken, refreshToken, session, clock,
-                random, passwordParameters, signUpAllowed, maxFailuresPerAccount, maxFailuresPerAddress, failureWindow);
+                random, passwordParameters, signUpAllowed, maxFailuresPerAccount, maxFailuresPerAddress, failureWindow,
+                signingKeyRotation);
     }
 
     public ProviderSettings withClock(Clock newClock) {
         return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
                 sessionLifetime, newClock, random, passwordParameters, signUpAllowed, maxFailuresPerAccount,
-                maxFailuresPerAddress, failureWindow);
+                maxFailuresPerAddress, failureWindow, signingKeyRotation);
     }
 
     public ProviderSettings withRandom(SecureRandom newRandom) {
         return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
                 sessionLifetime, clock, newRandom, passwordParameters, signUpAllowed, maxFailuresPerAccount,
-                maxFailuresPerAddress, failureWindow);
+                maxFailuresPerAddress, failureWindow, signingKeyRotation);
     }
 
     /** Cheaper Argon2id parameters make tests fast; production keeps {@link Argon2Parameters#DEFAULT} or more. */
     public ProviderSettings withPasswordParameters(Argon2Parameters parameters) {
         return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
                 sessionLifetime, clock, random, parameters, signUpAllowed, maxFailuresPerAccount, maxFailuresPerAddress,
-                failureWindow);
+                failureWindow, signingKeyRotation);
     }
 
     public ProviderSettings withSignUpAllowed(boolean allowed) {
         return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
                 sessionLifetime, clock, random, passwordParameters, allowed, maxFailuresPerAccount, maxFailuresPerAddress,
-                failureWindow);
+                failureWindow, signingKeyRotation);
     }
 
     public ProviderSettings withThrottle(int perAccount, int perAddress, Duration window) {
         return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
-                sessionLifetime, clock, random, passwordParameters, signUpAllowed, perAccount, perAddress, window);
+                sessionLifetime, clock, random, passwordParameters, signUpAllowed, perAccount, perAddress, window,
+                signingKeyRotation);
+    }
+
+    /** How long one signing key signs before a new one takes over (checked at start and every minute). */
+    public ProviderSettings withSigningKeyRotation(Duration period) {
+        return new ProviderSettings(host, port, publicUrl, signingKeyFile, accessTokenLifetime, refreshTokenLifetime,
+                sessionLifetime, clock, random, passwordParameters, signUpAllowed, maxFailuresPerAccount,
+                maxFailuresPerAddress, failureWindow, period);
     }
 
     /** An issuer is an absolute http(s) URL without query or fragment; a trailing slash is dropped. */

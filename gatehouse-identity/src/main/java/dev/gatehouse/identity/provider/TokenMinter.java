@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Signs the provider's JWTs with the current key and verifies its own tokens when they come back (access
+ * Signs the provider's JWTs with the current key (rotated first when it has signed for its period) and verifies its own tokens when they come back (access
  * tokens at userinfo and revocation, ID tokens as logout hints). Access tokens are typed {@code at+jwt}
  * (RFC 9068), logout tokens {@code logout+jwt}, ID tokens {@code JWT}. Thread-safe.
  */
@@ -38,13 +38,15 @@ final class TokenMinter {
     private static final String BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
     private final URI issuer;
+    private final KeyRotation rotation;
     private final ProviderKeys keys;
     private final Clock clock;
     private final SecureRandom random;
 
-    TokenMinter(URI issuer, ProviderKeys keys, Clock clock, SecureRandom random) {
+    TokenMinter(URI issuer, KeyRotation rotation, Clock clock, SecureRandom random) {
         this.issuer = issuer;
-        this.keys = keys;
+        this.rotation = rotation;
+        this.keys = rotation.keys();
         this.clock = clock;
         this.random = random;
     }
@@ -148,7 +150,7 @@ final class TokenMinter {
     }
 
     private String sign(JOSEObjectType type, JWTClaimsSet claims) {
-        ECKey key = keys.signingKey();
+        ECKey key = rotation.signingKey();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(key.getKeyID()).build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {

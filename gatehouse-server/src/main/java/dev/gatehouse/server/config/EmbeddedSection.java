@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads {@code identity.embedded}: where the embedded provider listens, its public URL, database, signing keys,
- * seed file and the extra OpenID clients it accepts. Only data: the launcher ({@code gatehouse-app}) starts the
+ * Reads {@code identity.embedded}: where the embedded provider listens, its public URL, database, signing keys
+ * and their rotation, seed file and the extra OpenID clients it accepts. Only data: the launcher ({@code gatehouse-app}) starts the
  * provider, so this module never depends on {@code gatehouse-identity}.
  */
 final class EmbeddedSection {
@@ -52,6 +52,8 @@ final class EmbeddedSection {
         if (refresh.compareTo(access) < 0) {
             s.error("refresh_token_lifetime", "must not be shorter than access_token_lifetime");
         }
+        Duration rotation = s.duration("signing_key_rotation", Duration.ofDays(30));
+        signingKeyRotationBound(s, rotation, refresh, session);
         boolean signUp = s.bool("sign_up", true);
         List<Client> clients = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -64,7 +66,22 @@ final class EmbeddedSection {
         });
         s.finish();
         return new Embedded(listen, publicUrl, database, Path.of(keyFile), seed == null ? null : Path.of(seed),
-                access, refresh, session, signUp, List.copyOf(clients));
+                access, refresh, session, rotation, signUp, List.copyOf(clients));
+    }
+
+    /**
+     * A key stays published for two rotation periods after it stops signing, so a token verifies for at least two
+     * periods. The provider checks an ID token's signature even after it expired (a logout or sign-in hint) for
+     * as long as its session can live: up to the refresh token lifetime after sign-in, or the provider session's.
+     * Asking one period to cover the longest of those leaves the second for a rotation made by hand.
+     */
+    private static void signingKeyRotationBound(Section s, Duration rotation, Duration refresh, Duration session) {
+        if (rotation.compareTo(Duration.ofHours(1)) < 0) {
+            s.error("signing_key_rotation", "must be at least 1h");
+        } else if (rotation.compareTo(refresh) < 0 || rotation.compareTo(session) < 0) {
+            s.error("signing_key_rotation", "must not be shorter than refresh_token_lifetime or session_lifetime "
+                    + "(older keys stay published for two periods; ID tokens must verify as long as their session can live)");
+        }
     }
 
     private static Database database(Section s) {

@@ -113,6 +113,8 @@ public record GatewayConfig(
      *
      * @param publicUrl the provider's issuer as browsers reach it; null means {@code http://localhost:<bound port>}
      * @param seed      a seed file applied at every start (it only adds what is missing), or null
+     * @param signingKeyRotation how long one provider signing key signs; at least the refresh token and session
+     *                  lifetimes, since the two keys before the current one stay published
      * @param signUp    whether the hosted sign-up page is open to anyone
      */
     public record Embedded(
@@ -124,6 +126,7 @@ public record GatewayConfig(
             Duration accessTokenLifetime,
             Duration refreshTokenLifetime,
             Duration sessionLifetime,
+            Duration signingKeyRotation,
             boolean signUp,
             List<Client> clients) {
 

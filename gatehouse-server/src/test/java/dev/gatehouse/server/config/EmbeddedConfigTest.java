@@ -49,7 +49,7 @@ class EmbeddedConfigTest {
         assertThat(c.identity().bearerAudiences()).containsExactly("gatehouse");
         assertThat(c.identity().embedded()).isEqualTo(new Embedded(new HostPort("127.0.0.1", 8081), null,
                 new Database("jdbc:h2:file:./data/gatehouse", null, null), Path.of("./data/identity-keys.json"), null,
-                Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofHours(12), true, List.of()));
+                Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofHours(12), Duration.ofDays(30), true, List.of()));
         assertThat(c.identity().embedded().publicUrl(8081)).isEqualTo(URI.create("http://localhost:8081"));
     }
 
@@ -72,6 +72,7 @@ class EmbeddedConfigTest {
                     access_token_lifetime: 2m
                     refresh_token_lifetime: 30d
                     session_lifetime: 8h
+                    signing_key_rotation: 45d
                     sign_up: false
                     clients:
                       - id: acme-mobile
@@ -93,6 +94,7 @@ class EmbeddedConfigTest {
         assertThat(e.seed()).isEqualTo(Path.of("/etc/gatehouse/seed.yaml"));
         assertThat(List.of(e.accessTokenLifetime(), e.refreshTokenLifetime(), e.sessionLifetime()))
                 .containsExactly(Duration.ofMinutes(2), Duration.ofDays(30), Duration.ofHours(8));
+        assertThat(e.signingKeyRotation()).isEqualTo(Duration.ofDays(45));
         assertThat(e.signUp()).isFalse();
         assertThat(e.clients()).containsExactly(
                 new Client("acme-mobile", null, List.of(URI.create("https://acme.example.com/mobile/callback")),
@@ -100,6 +102,33 @@ class EmbeddedConfigTest {
                 new Client("reports-job", "a".repeat(40), List.of(), List.of(), URI.create("https://reports.example.com/logout"),
                         Set.of("client_credentials")));
         assertThat(e.clients().get(1).toString()).doesNotContain("a".repeat(40));
+    }
+
+    @Test
+    void aSigningKeyRotationThatWouldDropKeysStillInUseIsRefused() {
+        // Two older keys stay published: a shorter period would unpublish keys of ID tokens whose session lives on.
+        String embedded = "identity:\n  provider: embedded\n  embedded:\n";
+        String bound = "identity.embedded.signing_key_rotation: must not be shorter than refresh_token_lifetime or "
+                + "session_lifetime (older keys stay published for two periods; ID tokens must verify as long as their "
+                + "session can live)";
+        assertThat(errors(embedded + "    signing_key_rotation: 20h\n" + ROUTES)).as("refresh tokens live 1d by default")
+                .containsExactly(bound);
+        assertThat(errors(embedded + "    refresh_token_lifetime: 1h\n    session_lifetime: 2d\n"
+                + "    signing_key_rotation: 1d\n" + ROUTES)).containsExactly(bound);
+        assertThat(errors(embedded + "    refresh_token_lifetime: 10m\n    session_lifetime: 10m\n"
+                + "    signing_key_rotation: 30m\n" + ROUTES))
+                .containsExactly("identity.embedded.signing_key_rotation: must be at least 1h");
+        assertThat(errors(embedded + "    signing_key_rotation: 0s\n" + ROUTES))
+                .containsExactly("identity.embedded.signing_key_rotation: must be positive");
+        assertThat(errors(embedded + "    signing_key_rotation: \"off\"\n" + ROUTES))
+                .containsExactly("identity.embedded.signing_key_rotation: not a duration (use e.g. 500ms, 30s, 30m, 12h)");
+    }
+
+    @Test
+    void aSigningKeyRotationAsLongAsTheLongestLifetimeIsAccepted() throws Exception {
+        GatewayConfig c = parse("identity:\n  provider: embedded\n  embedded:\n    refresh_token_lifetime: 7d\n"
+                + "    signing_key_rotation: 7d\n" + ROUTES);
+        assertThat(c.identity().embedded().signingKeyRotation()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
