@@ -9,6 +9,7 @@ import dev.gatehouse.identity.orgs.Organization;
 import dev.gatehouse.identity.orgs.Roles;
 import dev.gatehouse.identity.passwords.PasswordPolicy;
 import dev.gatehouse.identity.users.Emails;
+import dev.gatehouse.server.config.Variables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A seed file, read and validated: every problem is collected with its path ({@code users[1].email: ...}) and
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
 public record SeedFile(List<Role> roles, List<User> users, List<Organization> organizations) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     /** A custom role ({@code org:billing}) and the permissions it grants. */
     public record Role(String key, String name, Set<String> permissions) {
@@ -250,21 +248,7 @@ public record SeedFile(List<Role> roles, List<User> users, List<Organization> or
         }
 
         private String substitute(String value, String at) {
-            Matcher m = VARIABLE.matcher(value);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String v = environment.apply(m.group(1));
-                if (v == null || (v.isEmpty() && m.group(2) != null)) {
-                    v = m.group(2);
-                }
-                if (v == null) {
-                    errors.add(at + ": environment variable " + m.group(1) + " is not set");
-                    v = "";
-                }
-                m.appendReplacement(out, Matcher.quoteReplacement(v));
-            }
-            m.appendTail(out);
-            return out.toString();
+            return Variables.substitute(value, at, environment, errors);
         }
     }
 }

@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +40,6 @@ public final class ConfigLoader {
     // a repeated key would otherwise silently replace the first (a second "access: public" opening a route)
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ROUTE_PATTERN = Pattern.compile("/([A-Za-z0-9._~!$&'()+,=:@%-]+/|\\*/)*([A-Za-z0-9._~!$&'()+,=:@%-]+|\\*|\\*\\*)?");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private static final Set<String> CLAIM_KEYS = Set.of("user_id", "email", "name", "picture", "roles", "organizations",
@@ -98,21 +96,7 @@ public final class ConfigLoader {
         }
 
         String substitute(String value, String path) {
-            Matcher m = VARIABLE.matcher(value);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String v = environment.apply(m.group(1));
-                if (v == null || (v.isEmpty() && m.group(2) != null)) {
-                    v = m.group(2);
-                }
-                if (v == null) {
-                    errors.add(path + ": environment variable " + m.group(1) + " is not set");
-                    v = "";
-                }
-                m.appendReplacement(out, Matcher.quoteReplacement(v));
-            }
-            m.appendTail(out);
-            return out.toString();
+            return Variables.substitute(value, path, environment, errors);
         }
     }
 
